@@ -1,0 +1,123 @@
+"""The inventory view of solutions: one plain record per component and counts per kind.
+
+Plain data only; report/inventory.py renders it as a table, JSON or CSV.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+
+from analyzer.model import (Component, CustomApi, PluginType, Solution, SourceLocation, Step, StepImage, Workflow)
+
+# Order and wording of the table view.
+KIND_LABELS = {
+    "workflow": ("process", "processes"),
+    "custom_api": ("Custom API", "Custom APIs"),
+    "custom_api_request_parameter": ("Custom API request parameter", "Custom API request parameters"),
+    "custom_api_response_property": ("Custom API response property", "Custom API response properties"),
+    "plugin_assembly": ("plug-in assembly", "plug-in assemblies"),
+    "plugin_type": ("plug-in type", "plug-in types"),
+    "step": ("plug-in step", "plug-in steps"),
+    "step_image": ("step image", "step images"),
+    "entity": ("table", "tables"),
+    "security_role": ("security role", "security roles"),
+    "connection_reference": ("connection reference", "connection references"),
+    "environment_variable": ("environment variable", "environment variables"),
+    "web_resource": ("web resource", "web resources"),
+    "other": ("other component", "other components"),
+}
+CATEGORY_LABELS = {
+    "workflow": ("classic workflow", "classic workflows"), "dialog": ("dialog", "dialogs"),
+    "business_rule": ("business rule", "business rules"), "action": ("custom process action", "custom process actions"),
+    "bpf": ("business process flow", "business process flows"), "cloud_flow": ("cloud flow", "cloud flows"),
+    "desktop_flow": ("desktop flow", "desktop flows"), "unknown": ("process of unknown category", "processes of unknown category"),
+}
+
+
+def _plain(value):
+    if isinstance(value, SourceLocation):
+        return str(value)
+    if isinstance(value, Component):
+        return value.key
+    if dataclasses.is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def component_record(c: Component) -> dict:
+    """``{"key","kind","name","solution", …fields}`` with nested components as keys."""
+    record = {"key": c.key, "kind": c.kind, "name": c.name, "solution": c.solution}
+    for f in dataclasses.fields(c):
+        if f.name in ("ident", "name", "solution"):
+            continue
+        record[f.name] = _plain(getattr(c, f.name))
+    if isinstance(c, Workflow):
+        record["category_code"] = c.category
+        record["category"] = c.category_name
+        record["state"] = c.state
+        del record["category_name"]
+    if isinstance(c, PluginType):
+        record["is_workflow_activity"] = c.is_workflow_activity
+    if isinstance(c, Step):
+        record["stage_name"] = c.stage_name
+        record["mode_name"] = c.mode_name
+    if isinstance(c, StepImage):
+        record["image_type_name"] = c.image_type_name
+    return record
+
+
+def solution_record(s: Solution) -> dict:
+    return {
+        "unique_name": s.unique_name, "display_name": s.display_name, "version": s.version,
+        "managed": s.managed, "managed_name": s.managed_name, "publisher": s.publisher, "prefix": s.prefix,
+        "option_value_prefix": s.option_value_prefix, "package_version": s.package_version,
+        "generated_by": s.generated_by, "layout": s.layout, "path": s.path,
+        "root_components": [_plain(rc) for rc in s.root_components],
+        "missing_dependencies": [_plain(md) for md in s.missing_dependencies],
+        "component_count": len(s.components),
+    }
+
+
+def _plural(n: int, labels: tuple[str, str]) -> str:
+    return f"{n} {labels[0] if n == 1 else labels[1]}"
+
+
+def summary_lines(s: Solution) -> list[str]:
+    """Counts per kind with states: "5 custom process actions (1 draft)", "7 plug-in steps (4 on custom actions)"."""
+    lines = []
+    workflows = [c for c in s.components if isinstance(c, Workflow)]
+    by_category = Counter(w.category_name for w in workflows)
+    for category in CATEGORY_LABELS:
+        if not by_category[category]:
+            continue
+        drafts = sum(1 for w in workflows if w.category_name == category and w.state == "draft")
+        detail = f" ({drafts} {'off' if category == 'cloud_flow' else 'draft'})" if drafts else ""
+        lines.append(_plural(by_category[category], CATEGORY_LABELS[category]) + detail)
+    counts = Counter(c.kind for c in s.components)
+    action_messages = {w.sdk_message_id for w in workflows if w.is_action and w.sdk_message_id}
+    for kind, labels in KIND_LABELS.items():
+        if kind == "workflow" or not counts[kind]:
+            continue
+        detail = ""
+        if kind == "step":
+            steps = [c for c in s.components if isinstance(c, Step)]
+            parts = []
+            on_actions = sum(1 for st in steps if st.message_id in action_messages)
+            if on_actions:
+                parts.append(f"{on_actions} on custom actions")
+            if disabled := sum(1 for st in steps if not st.enabled):
+                parts.append(f"{disabled} disabled")
+            detail = f" ({', '.join(parts)})" if parts else ""
+        elif kind == "plugin_type":
+            activities = sum(1 for c in s.components if isinstance(c, PluginType) and c.is_workflow_activity)
+            detail = f" ({activities} custom workflow activities)" if activities else ""
+        elif kind == "custom_api":
+            functions = sum(1 for c in s.components if isinstance(c, CustomApi) and c.is_function)
+            detail = f" ({functions} functions)" if functions else ""
+        lines.append(_plural(counts[kind], labels) + detail)
+    if s.missing_dependencies:
+        lines.append(_plural(len(s.missing_dependencies), ("missing dependency", "missing dependencies")))
+    return lines

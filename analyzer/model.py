@@ -1,0 +1,410 @@
+"""The typed model of a solution package: frozen dataclasses, no parsing, no networkx.
+
+Every component has a stable ``key`` ``<kind>:<identity>``: the lower-case GUID without
+braces where the component has an id, otherwise its unique or logical name lower-cased.
+Keys survive re-export, so findings, baselines and diagrams use them, never line numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+
+def norm_id(value: str | None) -> str | None:
+    """``{20BEBB1B-…}`` and ``20bebb1b-…`` are the same id: strip braces, lower-case."""
+    if value is None:
+        return None
+    value = value.strip().strip("{}").strip().lower()
+    return value or None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLocation:
+    """Where a component is written: the package member (``Workflows/x.xaml.data.xml``) and line."""
+
+    path: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Component:
+    """Fields every component has. ``kind`` is a class constant, ``key`` is derived."""
+
+    KIND: ClassVar[str] = "component"
+    LABEL: ClassVar[str] = "component"  # what people call it in the maker portal
+
+    ident: str  # lower-case id or name; the part of the key after the colon
+    name: str
+    solution: str
+    source: SourceLocation | None = None
+
+    @property
+    def kind(self) -> str:
+        return self.KIND
+
+    @property
+    def key(self) -> str:
+        return f"{self.KIND}:{self.ident}"
+
+    @property
+    def display(self) -> str:
+        return f"{self.LABEL} '{self.name}'"
+
+
+# --- processes -------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class InvokedMessage:
+    """A message a XAML process calls (``InvokeSdkMessageActivity``): usually a custom action."""
+
+    message_id: str | None
+    message_name: str | None
+    entity: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FlowCall:
+    """A Dataverse ``Perform(Un)BoundAction[WithOrganization]`` in a cloud flow."""
+
+    action_name: str  # namespace prefix ``Microsoft.Dynamics.CRM.`` already stripped
+    operation: str
+    bound: bool
+    entity_set: str | None = None
+    step_name: str | None = None  # the flow action's own name, e.g. "Run_Evaluate"
+
+
+@dataclass(frozen=True, slots=True)
+class FlowTrigger:
+    """What starts a cloud flow: a custom message, a row change, a button, a schedule…"""
+
+    kind: str  # "message" | "row" | "manual" | "recurrence" | "other"
+    operation: str | None = None
+    message: str | None = None  # BusinessEventsTrigger sdkmessagename
+    entity: str | None = None  # logical name, or entity-set name as the flow wrote it
+    row_message: str | None = None  # SubscribeWebhookTrigger: 1 create, 2 delete, 3 update, 4 create or update…
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Workflow(Component):
+    """Any process record (``<Workflow>``): classic workflow, business rule, action, BPF, flow…"""
+
+    KIND: ClassVar[str] = "workflow"
+    LABEL: ClassVar[str] = "process"
+
+    unique_name: str | None = None
+    category: int | None = None
+    category_name: str = "unknown"
+    mode: int | None = None  # 0 background, 1 real-time
+    scope: int | None = None
+    state_code: int | None = None  # 0 draft, 1 activated
+    status_code: int | None = None
+    subprocess: bool = False
+    on_demand: bool = False
+    trigger_on_create: bool = False
+    trigger_on_delete: bool = False
+    trigger_on_update_attributes: tuple[str, ...] = ()
+    create_stage: int | None = None
+    update_stage: int | None = None
+    delete_stage: int | None = None
+    primary_entity: str | None = None
+    run_as: int | None = None
+    is_transacted: bool | None = None
+    sdk_message_id: str | None = None
+    message_name: str | None = None  # custom action: ``<prefix>_<UniqueName>``
+    body_path: str | None = None  # package member of the XAML/JSON body
+    body_missing: bool = False
+    custom_activities: tuple[str, ...] = ()  # assembly-qualified names from XAML
+    invoked_messages: tuple[InvokedMessage, ...] = ()
+    child_workflows: tuple[str, ...] = ()  # workflow ids
+    flow_calls: tuple[FlowCall, ...] = ()
+    flow_triggers: tuple[FlowTrigger, ...] = ()
+    connection_references: tuple[str, ...] = ()  # logical names, lower-case
+
+    @property
+    def state(self) -> str:
+        return "active" if self.state_code == 1 else "draft"
+
+    @property
+    def is_action(self) -> bool:
+        return self.category == 3
+
+    @property
+    def display(self) -> str:
+        labels = {
+            "workflow": "workflow", "dialog": "dialog", "business_rule": "business rule",
+            "action": "action", "bpf": "business process flow", "cloud_flow": "cloud flow",
+            "desktop_flow": "desktop flow",
+        }
+        label = labels.get(self.category_name, "process")
+        if self.is_action and self.message_name:
+            return f"action {self.message_name}"
+        return f"{label} '{self.name}'"
+
+
+# --- plug-ins --------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PluginAssembly(Component):
+    KIND: ClassVar[str] = "plugin_assembly"
+    LABEL: ClassVar[str] = "plug-in assembly"
+
+    full_name: str = ""
+    version: str | None = None
+    public_key_token: str | None = None
+    isolation_mode: int | None = None  # 1 none, 2 sandbox
+    source_type: int | None = None  # 0 database, 1 disk, 2 normal, 3 AzureWebApp, 4 file store
+    file_path: str | None = None
+    file_missing: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PluginType(Component):
+    KIND: ClassVar[str] = "plugin_type"
+    LABEL: ClassVar[str] = "plug-in type"
+
+    type_name: str = ""  # full .NET class name
+    assembly_name: str = ""
+    assembly_key: str = ""
+    assembly_qualified_name: str = ""
+    friendly_name: str | None = None
+    workflow_activity_group: str | None = None
+
+    @property
+    def is_workflow_activity(self) -> bool:
+        return self.workflow_activity_group is not None
+
+    @property
+    def display(self) -> str:
+        label = "custom workflow activity" if self.is_workflow_activity else "plug-in type"
+        return f"{label} {self.type_name}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StepImage(Component):
+    KIND: ClassVar[str] = "step_image"
+    LABEL: ClassVar[str] = "step image"
+
+    step_key: str = ""
+    image_type: int | None = None  # 0 pre, 1 post, 2 both
+    alias: str | None = None
+    attributes: tuple[str, ...] = ()
+    message_property: str | None = None
+
+    @property
+    def image_type_name(self) -> str:
+        return {0: "pre", 1: "post", 2: "both"}.get(self.image_type, "unknown")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Step(Component):
+    """An SdkMessageProcessingStep: a plug-in registered on a message, table and stage."""
+
+    KIND: ClassVar[str] = "step"
+    LABEL: ClassVar[str] = "step"
+
+    message_id: str | None = None
+    message_name: str | None = None
+    message_inferred: bool = False  # name taken from the step-name convention, not the id
+    primary_entity: str | None = None
+    secondary_entity: str | None = None
+    stage: int | None = None
+    mode: int | None = None  # 0 sync, 1 async
+    rank: int | None = None
+    filtering_attributes: tuple[str, ...] = ()
+    plugin_type_id: str | None = None
+    plugin_type_name: str | None = None  # assembly-qualified
+    invocation_source: int | None = None
+    enabled: bool = True
+    async_auto_delete: bool = False
+    impersonating_user_id: str | None = None
+    images: tuple[StepImage, ...] = ()
+
+    @property
+    def stage_name(self) -> str:
+        return {10: "PreValidation", 20: "PreOperation", 30: "MainOperation",
+                40: "PostOperation", 50: "PostOperation (deprecated)"}.get(self.stage, f"stage {self.stage}")
+
+    @property
+    def mode_name(self) -> str:
+        return {0: "sync", 1: "async"}.get(self.mode, f"mode {self.mode}")
+
+    @property
+    def display(self) -> str:
+        return f"step '{self.name}' ({self.stage_name}, {self.mode_name})"
+
+
+# --- Custom APIs -----------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CustomApiField(Component):
+    """Shared shape of request parameters and response properties."""
+
+    api_key: str = ""
+    unique_name: str = ""
+    type: int | None = None
+    is_optional: bool = False
+    entity_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CustomApiRequestParameter(CustomApiField):
+    KIND: ClassVar[str] = "custom_api_request_parameter"
+    LABEL: ClassVar[str] = "request parameter"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CustomApiResponseProperty(CustomApiField):
+    KIND: ClassVar[str] = "custom_api_response_property"
+    LABEL: ClassVar[str] = "response property"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CustomApi(Component):
+    KIND: ClassVar[str] = "custom_api"
+    LABEL: ClassVar[str] = "Custom API"
+
+    unique_name: str = ""
+    display_name: str | None = None
+    binding_type: int | None = None  # 0 global, 1 entity, 2 entity collection
+    bound_entity: str | None = None
+    is_function: bool = False
+    is_private: bool = False
+    enabled_for_workflow: bool = False
+    allowed_step_type: int | None = None  # 0 none, 1 async only, 2 sync and async
+    execute_privilege: str | None = None
+    plugin_type_id: str | None = None
+    request_parameters: tuple[CustomApiRequestParameter, ...] = ()
+    response_properties: tuple[CustomApiResponseProperty, ...] = ()
+
+    @property
+    def display(self) -> str:
+        return f"Custom API {self.unique_name}"
+
+
+# --- everything else ---------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Entity(Component):
+    KIND: ClassVar[str] = "entity"
+    LABEL: ClassVar[str] = "table"
+
+    logical_name: str = ""
+    schema_name: str | None = None
+    entity_set_name: str | None = None
+    display_name: str | None = None
+
+    @property
+    def display(self) -> str:
+        return f"table {self.logical_name}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SecurityRole(Component):
+    KIND: ClassVar[str] = "security_role"
+    LABEL: ClassVar[str] = "security role"
+
+    privileges: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConnectionReference(Component):
+    KIND: ClassVar[str] = "connection_reference"
+    LABEL: ClassVar[str] = "connection reference"
+
+    logical_name: str = ""
+    connector_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EnvironmentVariable(Component):
+    KIND: ClassVar[str] = "environment_variable"
+    LABEL: ClassVar[str] = "environment variable"
+
+    schema_name: str = ""
+    type: int | None = None
+    is_required: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WebResource(Component):
+    KIND: ClassVar[str] = "web_resource"
+    LABEL: ClassVar[str] = "web resource"
+
+    display_name: str | None = None
+    type: int | None = None
+    file_path: str | None = None
+    file_missing: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OtherComponent(Component):
+    """A root component of a kind the model does not describe: kept so the inventory is complete."""
+
+    KIND: ClassVar[str] = "other"
+    LABEL: ClassVar[str] = "component"
+
+    type_code: str = ""
+    behavior: int | None = None
+
+    @property
+    def display(self) -> str:
+        return f"component '{self.name}' (type {self.type_code})"
+
+
+# --- the solution ------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class RootComponent:
+    type: str  # numeric code as text ("29") or, rarely, a name
+    id: str | None = None
+    schema_name: str | None = None
+    behavior: int | None = None
+    source: SourceLocation | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DependencyNode:
+    """One side of a MissingDependency. ``type`` is numeric ("90") or a name ("CustomAPI")."""
+
+    type: str
+    id: str | None = None
+    schema_name: str | None = None
+    display_name: str | None = None
+    solution: str | None = None  # "Active" = unmanaged layer; "Name (version)" otherwise
+    ids: tuple[tuple[str, str], ...] = ()  # string-typed nodes: ("uniquename", "cat_X"), …
+
+
+@dataclass(frozen=True, slots=True)
+class MissingDependency:
+    required: DependencyNode
+    dependent: DependencyNode
+    source: SourceLocation | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Solution:
+    unique_name: str
+    version: str
+    managed: int  # 0 unmanaged, 1 managed, 2 both (pac --packagetype Both)
+    publisher: str
+    prefix: str
+    path: str  # what the user passed
+    layout: str  # "zip" | "unpacked" | "extracted"
+    display_name: str | None = None
+    option_value_prefix: str | None = None
+    package_version: str | None = None  # SolutionPackageVersion
+    generated_by: str | None = None
+    root_components: tuple[RootComponent, ...] = ()
+    missing_dependencies: tuple[MissingDependency, ...] = ()
+    components: tuple[Component, ...] = field(default=(), repr=False)
+
+    @property
+    def managed_name(self) -> str:
+        return {0: "unmanaged", 1: "managed", 2: "both"}.get(self.managed, str(self.managed))
+
+    def of_kind(self, kind: str) -> list[Component]:
+        return [c for c in self.components if c.KIND == kind]

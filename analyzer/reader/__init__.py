@@ -1,0 +1,152 @@
+"""Read a solution package (zip, unpacked folder, or extracted zip folder) into the model.
+
+    load(path) -> Solution
+
+The reader only reads: no rule logic, nothing written, nothing extracted to disk.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import replace
+from typing import Callable, Iterable
+
+from analyzer import sdk_messages
+from analyzer.errors import SolutionError
+from analyzer.model import Component, OtherComponent, Solution, Step, Workflow
+from analyzer.reader.context import ReadContext
+from analyzer.reader.customapis import read_custom_apis
+from analyzer.reader.manifest import read_manifest
+from analyzer.reader.package import Limits, Package, ZipPackage, open_package
+from analyzer.reader.plugins import read_assembly, read_step
+from analyzer.reader.others import (read_connection_reference, read_entity, read_environment_variable, read_role,
+                                    read_web_resource)
+from analyzer.reader.workflows import read_workflow
+from analyzer.reader.xmlparse import iter_items, local, parse_member
+
+__all__ = ["load", "Limits", "SolutionError"]
+
+# element name (lower-case) -> reader; the same readers serve customizations.xml items and
+# the one-component-per-file layout of unpacked folders.
+_READERS: dict[str, Callable] = {
+    "workflow": read_workflow,
+    "pluginassembly": read_assembly,
+    "sdkmessageprocessingstep": read_step,
+    "entity": read_entity,
+    "role": read_role,
+    "webresource": read_web_resource,
+    "connectionreference": read_connection_reference,
+    "environmentvariabledefinition": read_environment_variable,
+}
+
+# Where an unpacked folder keeps one component per file (lower-cased fnmatch globs; `*` spans folders).
+_COMPONENT_FILES = (
+    "workflows/*.data.xml",
+    "pluginassemblies/*/*.data.xml",
+    "sdkmessageprocessingsteps/*.xml",
+    "entities/*/entity.xml",
+    "roles/*.xml",
+    "webresources/*.data.xml",
+    "environmentvariabledefinitions/*/environmentvariabledefinition.xml",
+)
+
+# RootComponent types the model describes in full; any other type is kept as OtherComponent.
+# Codes: componenttype choices, https://learn.microsoft.com/power-apps/developer/data-platform/reference/entities/solutioncomponent
+MODELLED_ROOT_TYPES = {"1": "entity", "20": "security_role", "29": "workflow", "61": "web_resource",
+                       "91": "plugin_assembly", "92": "step"}
+
+
+def load(path: str, limits: Limits | None = None) -> Solution:
+    package = open_package(path, limits)
+    try:
+        return _read(package)
+    finally:
+        package.close()
+
+
+def _read(package: Package) -> Solution:
+    layout, manifest_member, custom_member = _detect(package)
+    manifest = read_manifest(package, manifest_member)
+    ctx = ReadContext(package, manifest.unique_name, manifest.prefix)
+    components: list[Component] = []
+    if custom_member:
+        components += _from_customizations(ctx, custom_member)
+    elif layout != "unpacked":
+        raise package.error("the package has solution.xml but no customizations.xml")
+    components += _from_component_files(ctx)
+    components += read_custom_apis(ctx)
+    components = _resolve_action_messages(components)
+    components += _other_root_components(manifest, components)
+    return Solution(
+        unique_name=manifest.unique_name, version=manifest.version, managed=manifest.managed,
+        publisher=manifest.publisher, prefix=manifest.prefix, path=package.path, layout=layout,
+        display_name=manifest.display_name, option_value_prefix=manifest.option_value_prefix,
+        package_version=manifest.package_version, generated_by=manifest.generated_by,
+        root_components=manifest.root_components, missing_dependencies=manifest.missing_dependencies,
+        components=tuple(components),
+    )
+
+
+def _detect(package: Package) -> tuple[str, str, str | None]:
+    """(layout, manifest member, customizations member)."""
+    zipped = isinstance(package, ZipPackage)
+    manifest = package.find("solution.xml")
+    if manifest:
+        return ("zip" if zipped else "extracted"), manifest, package.find("customizations.xml")
+    manifest = package.find("Other/Solution.xml")
+    if manifest:
+        return "unpacked", manifest, package.find("Other/Customizations.xml")
+    if not package.names:
+        raise package.error("not a solution: the folder is empty" if not zipped else "not a solution: the zip is empty")
+    raise package.error("not a solution: no solution.xml (zip export) or Other/Solution.xml (unpacked folder) found")
+
+
+def _dispatch(elem, member: str, ctx: ReadContext) -> list[Component]:
+    reader = _READERS.get(local(elem.tag))
+    if reader is None:
+        return []
+    found = reader(elem, member, ctx)
+    return found if isinstance(found, list) else [found]
+
+
+def _from_customizations(ctx: ReadContext, member: str) -> list[Component]:
+    found: list[Component] = []
+    with ctx.package.open(member) as stream:
+        for _container, item in iter_items(ctx.package, member, stream):
+            found += _dispatch(item, member, ctx)
+    return found
+
+
+def _from_component_files(ctx: ReadContext) -> Iterable[Component]:
+    for member in ctx.package.names:
+        lower = member.lower()
+        if lower.endswith("_managed.xml") or not any(fnmatch.fnmatchcase(lower, g) for g in _COMPONENT_FILES):
+            continue
+        yield from _dispatch(parse_member(ctx.package, member), member, ctx)
+
+
+def _resolve_action_messages(components: list[Component]) -> list[Component]:
+    """A step on a custom action's message gets the action's message name (same solution)."""
+    actions = {c.sdk_message_id: c.message_name for c in components
+               if isinstance(c, Workflow) and c.is_action and c.sdk_message_id and c.message_name}
+    resolved = []
+    for c in components:
+        if isinstance(c, Step) and c.message_id in actions and sdk_messages.message_name(c.message_id) is None:
+            c = replace(c, message_name=actions[c.message_id], message_inferred=False)
+        resolved.append(c)
+    return resolved
+
+
+def _other_root_components(manifest, components: list[Component]) -> list[Component]:
+    others = []
+    seen = set()
+    for rc in manifest.root_components:
+        if rc.type in MODELLED_ROOT_TYPES:
+            continue
+        ident = f"{rc.type}:{rc.id or (rc.schema_name or '').lower()}"
+        if ident in seen:
+            continue
+        seen.add(ident)
+        others.append(OtherComponent(ident=ident, name=rc.schema_name or rc.id or "", solution=manifest.unique_name,
+                                     source=rc.source, type_code=rc.type, behavior=rc.behavior))
+    return others

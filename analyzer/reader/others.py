@@ -1,0 +1,62 @@
+"""Tables, security roles, connection references, environment variables and web resources."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from analyzer.model import (ConnectionReference, Entity, EnvironmentVariable, SecurityRole, SourceLocation,
+                            WebResource, norm_id)
+from analyzer.reader.context import ReadContext
+from analyzer.reader.xmlparse import attr, child, children, flag, integer, line, text
+
+
+def read_entity(elem: etree._Element, member: str, ctx: ReadContext) -> Entity:
+    info = child(elem, "EntityInfo")
+    inner = child(info, "entity") if info is not None else None
+    name_el = child(elem, "Name")
+    schema = (attr(inner, "Name") if inner is not None else None) or text(name_el) or "(unnamed)"
+    display = attr(name_el, "LocalizedName") if name_el is not None else None
+    return Entity(
+        ident=schema.lower(), name=display or schema, solution=ctx.solution,
+        source=SourceLocation(member, line(elem)), logical_name=schema.lower(), schema_name=schema,
+        entity_set_name=(text(inner, "EntitySetName") or "").lower() or None if inner is not None else None,
+        display_name=display,
+    )
+
+
+def read_role(elem: etree._Element, member: str, ctx: ReadContext) -> SecurityRole:
+    role_id = norm_id(attr(elem, "id"))
+    name = attr(elem, "name") or role_id or "(unnamed role)"
+    privs = child(elem, "RolePrivileges")
+    names = tuple(sorted({attr(p, "name") for p in children(privs, "RolePrivilege") if attr(p, "name")})) \
+        if privs is not None else ()
+    return SecurityRole(ident=role_id or name.lower(), name=name, solution=ctx.solution,
+                        source=SourceLocation(member, line(elem)), privileges=names)
+
+
+def read_connection_reference(elem: etree._Element, member: str, ctx: ReadContext) -> ConnectionReference:
+    logical = attr(elem, "connectionreferencelogicalname") or text(elem, "connectionreferencelogicalname") or "(unnamed)"
+    return ConnectionReference(
+        ident=logical.lower(), name=text(elem, "connectionreferencedisplayname") or logical, solution=ctx.solution,
+        source=SourceLocation(member, line(elem)), logical_name=logical.lower(), connector_id=text(elem, "connectorid"))
+
+
+def read_environment_variable(elem: etree._Element, member: str, ctx: ReadContext) -> EnvironmentVariable:
+    schema = attr(elem, "schemaname") or text(elem, "schemaname") or "(unnamed)"
+    label = child(elem, "displayname")
+    return EnvironmentVariable(
+        ident=schema.lower(), name=(attr(label, "default") if label is not None else None) or schema,
+        solution=ctx.solution, source=SourceLocation(member, line(elem)), schema_name=schema,
+        type=integer(elem, "type"), is_required=flag(elem, "isrequired"))
+
+
+def read_web_resource(elem: etree._Element, member: str, ctx: ReadContext) -> WebResource:
+    wr_id = norm_id(text(elem, "WebResourceId") or attr(elem, "WebResourceId"))
+    name = text(elem, "Name") or wr_id or "(unnamed)"
+    file_name = text(elem, "FileName")
+    file_member = ctx.member_for(file_name)
+    return WebResource(
+        ident=wr_id or name.lower(), name=name, solution=ctx.solution, source=SourceLocation(member, line(elem)),
+        display_name=text(elem, "DisplayName"), type=integer(elem, "WebResourceType"),
+        file_path=file_member or (file_name.strip("/") if file_name else None),
+        file_missing=bool(file_name) and file_member is None)

@@ -1,0 +1,120 @@
+"""Plug-in assemblies with their types, and SdkMessageProcessingSteps with their images."""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from analyzer import sdk_messages
+from analyzer.model import PluginAssembly, PluginType, SourceLocation, Step, StepImage, norm_id
+from analyzer.reader.context import ReadContext
+from analyzer.reader.xmlparse import attr, child, children, csv_list, flag, integer, line, text
+
+
+def split_qualified_name(aqn: str) -> tuple[str, str]:
+    """``Ns.Type, Assembly, Version=…`` -> (``Ns.Type``, ``Assembly``); versions are ignored on purpose
+    (a solution can ship assembly 1.0.37.0 while its XAML names 1.0.38.0)."""
+    parts = [p.strip() for p in aqn.split(",")]
+    return parts[0], (parts[1] if len(parts) > 1 else "")
+
+
+def type_identity(aqn: str) -> str:
+    type_name, assembly = split_qualified_name(aqn)
+    return f"{type_name}, {assembly}".lower() if assembly else type_name.lower()
+
+
+def _assembly_part(full_name: str, key: str) -> str | None:
+    match = re.search(rf"{key}=([^,]+)", full_name)
+    return match.group(1).strip() if match else None
+
+
+def read_assembly(elem: etree._Element, member: str, ctx: ReadContext) -> list:
+    """A PluginAssembly element -> [PluginAssembly, PluginType, …]."""
+    full_name = attr(elem, "FullName") or ""
+    asm_name = full_name.split(",")[0].strip() or "(unnamed)"
+    asm_id = norm_id(attr(elem, "PluginAssemblyId"))
+    file_name = text(elem, "FileName")
+    file_member = ctx.member_for(file_name)
+    assembly = PluginAssembly(
+        ident=asm_id or asm_name.lower(), name=asm_name, solution=ctx.solution,
+        source=SourceLocation(member, line(elem)), full_name=full_name,
+        version=_assembly_part(full_name, "Version"),
+        public_key_token=_assembly_part(full_name, "PublicKeyToken"),
+        isolation_mode=integer(elem, "IsolationMode"), source_type=integer(elem, "SourceType"),
+        file_path=file_member or (file_name.strip("/") if file_name else None),
+        file_missing=bool(file_name) and file_member is None,
+    )
+    found: list = [assembly]
+    types = child(elem, "PluginTypes")
+    for t in children(types, "PluginType") if types is not None else ():
+        aqn = attr(t, "AssemblyQualifiedName") or ""
+        type_name, _ = split_qualified_name(aqn) if aqn else (attr(t, "Name") or "", "")
+        type_id = norm_id(attr(t, "PluginTypeId"))
+        found.append(PluginType(
+            ident=type_id or f"{type_name}, {asm_name}".lower(),
+            name=attr(t, "Name") or type_name, solution=ctx.solution,
+            source=SourceLocation(member, line(t)), type_name=type_name, assembly_name=asm_name,
+            assembly_key=assembly.key, assembly_qualified_name=aqn,
+            friendly_name=text(t, "FriendlyName"),
+            workflow_activity_group=text(t, "WorkflowActivityGroupName"),
+        ))
+    return found
+
+
+# "Contoso.Plugins.PostCreate: Create of account" — the platform's generated step name.
+_STEP_NAME = re.compile(r"^.+?:\s+(?P<message>[A-Za-z_][\w.]*)\s+of\s+(?P<entity>.+)$")
+
+
+def infer_message(step_name: str) -> str | None:
+    match = _STEP_NAME.match(step_name.strip())
+    return match.group("message") if match else None
+
+
+def read_step(elem: etree._Element, member: str, ctx: ReadContext) -> list:
+    """An SdkMessageProcessingStep element -> [Step, StepImage, …]."""
+    step_id = norm_id(attr(elem, "SdkMessageProcessingStepId"))
+    name = attr(elem, "Name") or "(unnamed step)"
+    message_id = norm_id(text(elem, "SdkMessageId"))
+    message_name = sdk_messages.message_name(message_id)
+    inferred = False
+    if message_name is None:
+        message_name = infer_message(name)
+        inferred = message_name is not None
+    ident = step_id or name.lower()
+    step_key = f"step:{ident}"
+    images = tuple(_read_images(elem, member, ctx, step_key))
+    state = integer(elem, "StateCode")
+    step = Step(
+        ident=ident, name=name, solution=ctx.solution, source=SourceLocation(member, line(elem)),
+        message_id=message_id, message_name=message_name, message_inferred=inferred,
+        primary_entity=(text(elem, "PrimaryEntity") or "").lower() or None,
+        secondary_entity=(text(elem, "SecondaryEntity") or "").lower() or None,
+        stage=integer(elem, "Stage"), mode=integer(elem, "Mode"), rank=integer(elem, "Rank"),
+        filtering_attributes=csv_list(text(elem, "FilteringAttributes")),
+        plugin_type_id=norm_id(text(elem, "PluginTypeId")),
+        plugin_type_name=text(elem, "PluginTypeName"),
+        invocation_source=integer(elem, "InvocationSource"),
+        enabled=state != 1,  # statecode 1 = Disabled
+        async_auto_delete=flag(elem, "AsyncAutoDelete"),
+        impersonating_user_id=norm_id(text(elem, "ImpersonatingUserId")),
+        images=images,
+    )
+    return [step, *images]
+
+
+def _read_images(elem: etree._Element, member: str, ctx: ReadContext, step_key: str):
+    container = child(elem, "SdkMessageProcessingStepImages")
+    if container is None:
+        return
+    for img in children(container, "SdkMessageProcessingStepImage"):
+        img_id = norm_id(text(img, "SdkMessageProcessingStepImageId"))
+        alias = text(img, "EntityAlias")
+        name = attr(img, "Name") or alias or "(unnamed image)"
+        yield StepImage(
+            ident=img_id or f"{step_key.split(':', 1)[1]}/{name.lower()}", name=name,
+            solution=ctx.solution, source=SourceLocation(member, line(img)), step_key=step_key,
+            image_type=integer(img, "ImageType"), alias=alias,
+            attributes=csv_list(text(img, "Attributes")),
+            message_property=text(img, "MessagePropertyName"),
+        )

@@ -1,0 +1,202 @@
+"""Process records (``<Workflow>``) of every category, with what their XAML or flow JSON calls."""
+
+from __future__ import annotations
+
+import json
+
+from lxml import etree
+
+from analyzer import sdk_messages
+from analyzer.model import FlowCall, FlowTrigger, InvokedMessage, SourceLocation, Workflow, norm_id
+from analyzer.reader.context import ReadContext
+from analyzer.reader.xmlparse import attr, csv_list, flag, integer, line, local, parse_bytes, text
+
+_PERFORM_OPERATIONS = {
+    "performboundaction", "performunboundaction",
+    "performboundactionwithorganization", "performunboundactionwithorganization",
+}
+_NAMESPACE = "microsoft.dynamics.crm."
+
+
+def read_workflow(elem: etree._Element, member: str, ctx: ReadContext) -> Workflow:
+    wf_id = norm_id(attr(elem, "WorkflowId"))
+    name = attr(elem, "Name") or text(elem, "UniqueName") or wf_id or "(unnamed)"
+    category = integer(elem, "Category")
+    unique_name = text(elem, "UniqueName")
+    body_file = text(elem, "XamlFileName") or text(elem, "JsonFileName")
+    body_member = ctx.member_for(body_file)
+    fields: dict = dict(
+        ident=wf_id or (unique_name or name).lower(),
+        name=name,
+        solution=ctx.solution,
+        source=SourceLocation(member, line(elem)),
+        unique_name=unique_name,
+        category=category,
+        category_name=sdk_messages.WORKFLOW_CATEGORIES.get(category, "unknown") if category is not None else "unknown",
+        mode=integer(elem, "Mode"),
+        scope=integer(elem, "Scope"),
+        state_code=integer(elem, "StateCode"),
+        status_code=integer(elem, "StatusCode"),
+        subprocess=flag(elem, "Subprocess"),
+        on_demand=flag(elem, "OnDemand"),
+        trigger_on_create=flag(elem, "TriggerOnCreate"),
+        trigger_on_delete=flag(elem, "TriggerOnDelete"),
+        trigger_on_update_attributes=csv_list(text(elem, "TriggerOnUpdateAttributeList")),
+        create_stage=integer(elem, "CreateStage"),
+        update_stage=integer(elem, "UpdateStage"),
+        delete_stage=integer(elem, "DeleteStage"),
+        primary_entity=_entity(text(elem, "PrimaryEntity")),
+        run_as=integer(elem, "RunAs"),
+        is_transacted=flag(elem, "IsTransacted") if text(elem, "IsTransacted") is not None else None,
+        sdk_message_id=norm_id(text(elem, "SdkMessageId")),
+        body_path=body_member or (body_file.strip("/") if body_file else None),
+        body_missing=bool(body_file) and body_member is None,
+    )
+    if category == 3 and unique_name:
+        fields["message_name"] = f"{ctx.prefix}_{unique_name}" if ctx.prefix else unique_name
+    if body_member:
+        if body_member.lower().endswith(".json"):
+            fields.update(read_flow_body(ctx, body_member))
+        else:
+            fields.update(read_xaml_body(ctx, body_member))
+    return Workflow(**fields)
+
+
+def _entity(value: str | None) -> str | None:
+    if value is None or value.lower() == "none":
+        return None
+    return value.lower()
+
+
+# --- XAML ------------------------------------------------------------------------------------
+
+def read_xaml_body(ctx: ReadContext, member: str) -> dict:
+    """Custom workflow activities, invoked actions and child workflows in a XAML body."""
+    root = parse_bytes(ctx.package, member, ctx.package.read(member), recover=True)
+    activities: list[str] = []
+    invoked: list[InvokedMessage] = []
+    children: list[str] = []
+    for elem in root.iter():
+        name = local(elem.tag)
+        if name == "activityreference":
+            aqn = attr(elem, "AssemblyQualifiedName")
+            if aqn and not aqn.startswith("Microsoft.Crm.Workflow") and aqn not in activities:
+                activities.append(aqn)
+        elif name == "invokesdkmessageactivity":
+            invoked.append(InvokedMessage(
+                message_id=norm_id(attr(elem, "SdkMessageId")),
+                message_name=attr(elem, "SdkMessageName"),
+                entity=(attr(elem, "SdkMessageEntityName") or "").lower() or None))
+        elif name == "startchildworkflow":
+            child_id = norm_id(attr(elem, "WorkflowId"))
+            if child_id and child_id not in children:
+                children.append(child_id)
+    return {"custom_activities": tuple(activities), "invoked_messages": tuple(invoked),
+            "child_workflows": tuple(children)}
+
+
+# --- cloud flow JSON -------------------------------------------------------------------------
+
+def read_flow_body(ctx: ReadContext, member: str) -> dict:
+    raw = ctx.package.read(member)
+    try:
+        doc = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise ctx.package.error(f"malformed flow JSON: {str(exc).splitlines()[0]}", member) from None
+    props = doc.get("properties") if isinstance(doc, dict) else None
+    if not isinstance(props, dict):
+        return {}
+    definition = props.get("definition") if isinstance(props.get("definition"), dict) else {}
+    return {
+        "flow_calls": tuple(_flow_calls(definition.get("actions"))),
+        "flow_triggers": tuple(_flow_triggers(definition.get("triggers"))),
+        "connection_references": tuple(_connection_refs(props.get("connectionReferences"))),
+    }
+
+
+def _walk_actions(actions) -> list[tuple[str, dict]]:
+    """Every (name, action) in a flow, nested ones included (scopes, conditions, switch, loops)."""
+    found = []
+    stack = [actions]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if isinstance(value, dict) and "type" in value and isinstance(value.get("type"), str):
+                    found.append((key, value))
+                if isinstance(value, (dict, list)):
+                    stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(v for v in node if isinstance(v, (dict, list)))
+    return sorted(found, key=lambda kv: kv[0])
+
+
+def _host_and_params(action: dict) -> tuple[str, dict]:
+    inputs = action.get("inputs") if isinstance(action.get("inputs"), dict) else {}
+    host = inputs.get("host") if isinstance(inputs.get("host"), dict) else {}
+    params = inputs.get("parameters") if isinstance(inputs.get("parameters"), dict) else {}
+    operation = host.get("operationId") if isinstance(host.get("operationId"), str) else ""
+    return operation, params
+
+
+def _strip_namespace(name: str) -> str:
+    return name[len(_NAMESPACE):] if name.lower().startswith(_NAMESPACE) else name
+
+
+def _flow_calls(actions) -> list[FlowCall]:
+    calls = []
+    for step_name, action in _walk_actions(actions):
+        operation, params = _host_and_params(action)
+        action_name = params.get("actionName")
+        if operation.lower() not in _PERFORM_OPERATIONS or not isinstance(action_name, str):
+            continue
+        entity_set = params.get("entityName")
+        calls.append(FlowCall(
+            action_name=_strip_namespace(action_name.strip()),
+            operation=operation,
+            bound="unbound" not in operation.lower(),
+            entity_set=entity_set.lower() if isinstance(entity_set, str) else None,
+            step_name=step_name))
+    return calls
+
+
+def _flow_triggers(triggers) -> list[FlowTrigger]:
+    found = []
+    if not isinstance(triggers, dict):
+        return found
+    for _name, trigger in sorted(triggers.items()):
+        if not isinstance(trigger, dict):
+            continue
+        operation, params = _host_and_params(trigger)
+        kind_field = str(trigger.get("type", "")).lower()
+
+        def param(key: str):
+            value = params.get(key)
+            return value.strip() if isinstance(value, str) else None
+
+        if operation.lower() == "businesseventstrigger":
+            found.append(FlowTrigger("message", operation, message=param("subscriptionRequest/sdkmessagename"),
+                                     entity=(param("subscriptionRequest/entityname") or "").lower() or None))
+        elif operation.lower() == "subscribewebhooktrigger":
+            message = params.get("subscriptionRequest/message")
+            found.append(FlowTrigger("row", operation, entity=(param("subscriptionRequest/entityname") or "").lower() or None,
+                                     row_message=str(message) if message is not None else None))
+        elif kind_field == "request":
+            found.append(FlowTrigger("manual", operation or trigger.get("kind")))
+        elif kind_field == "recurrence":
+            found.append(FlowTrigger("recurrence", operation or None))
+        else:
+            found.append(FlowTrigger("other", operation or kind_field or None))
+    return found
+
+
+def _connection_refs(refs) -> list[str]:
+    names = []
+    if not isinstance(refs, dict):
+        return names
+    for value in refs.values():
+        conn = value.get("connection") if isinstance(value, dict) else None
+        name = conn.get("connectionReferenceLogicalName") if isinstance(conn, dict) else None
+        if isinstance(name, str) and name.lower() not in names:
+            names.append(name.lower())
+    return sorted(names)

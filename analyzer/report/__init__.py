@@ -1,0 +1,1 @@
+"""Renderers: pure functions from plain results to text. They never decide anything."""

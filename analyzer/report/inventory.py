@@ -1,0 +1,89 @@
+"""Render the component inventory as a table, JSON or CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from analyzer.inventory import KIND_LABELS, component_record, solution_record, summary_lines
+from analyzer.model import (Component, CustomApi, CustomApiField, Entity, PluginAssembly, PluginType, Solution, Step,
+                            StepImage, Workflow)
+
+
+def _detail(c: Component) -> str:
+    if isinstance(c, Workflow):
+        parts = [c.category_name.replace("_", " "), c.state]
+        if c.message_name:
+            parts.append(f"message {c.message_name}")
+        if c.primary_entity:
+            parts.append(f"on {c.primary_entity}")
+        if c.body_missing:
+            parts.append("BODY FILE MISSING")
+        return ", ".join(parts)
+    if isinstance(c, Step):
+        message = (c.message_name or c.message_id or "?") + ("?" if c.message_inferred else "")
+        target = f" of {c.primary_entity}" if c.primary_entity else ""
+        extra = "" if c.enabled else ", disabled"
+        return f"{message}{target}, {c.stage_name}, {c.mode_name}{extra}"
+    if isinstance(c, StepImage):
+        attrs = ",".join(c.attributes) if c.attributes else "all columns"
+        return f"{c.image_type_name} image '{c.alias or ''}' ({attrs})"
+    if isinstance(c, PluginType):
+        return ("custom workflow activity " if c.is_workflow_activity else "") + c.type_name
+    if isinstance(c, PluginAssembly):
+        return f"{c.full_name}" + (" (file missing)" if c.file_missing else "")
+    if isinstance(c, CustomApi):
+        binding = {0: "global", 1: "bound to " + (c.bound_entity or "?"), 2: "bound to collection of "
+                   + (c.bound_entity or "?")}.get(c.binding_type, "binding ?")
+        return f"{'function' if c.is_function else 'action'}, {binding}"
+    if isinstance(c, CustomApiField):
+        return f"type {c.type}" + (", optional" if c.is_optional else "")
+    if isinstance(c, Entity):
+        return c.schema_name or ""
+    return ""
+
+
+def render_table(solutions: list[Solution], out) -> None:
+    for index, s in enumerate(solutions):
+        if index:
+            out.write("\n")
+        title = f"{s.unique_name} {s.version}"
+        out.write(f"{title}  ({s.managed_name}, {s.layout}; publisher {s.publisher or '?'}, prefix {s.prefix or '?'})\n")
+        out.write(f"  {s.path}\n")
+        for line in summary_lines(s):
+            out.write(f"  - {line}\n")
+        for kind, (_one, many) in KIND_LABELS.items():
+            items = sorted((c for c in s.components if c.kind == kind), key=lambda c: (c.name.lower(), c.key))
+            if not items:
+                continue
+            out.write(f"\n  {many.capitalize()} ({len(items)})\n")
+            width = min(max(len(c.name) for c in items), 50)
+            for c in items:
+                out.write(f"    {c.name[:50]:<{width}}  {_detail(c)}\n".rstrip() + "\n")
+                out.write(f"    {'':<{width}}  {c.key}\n")
+
+
+def render_json(solutions: list[Solution], out) -> None:
+    doc = {
+        "solutions": [solution_record(s) for s in solutions],
+        "components": [component_record(c) for s in solutions for c in sorted(s.components, key=lambda c: c.key)],
+    }
+    json.dump(doc, out, indent=2, sort_keys=False)
+    out.write("\n")
+
+
+CSV_COLUMNS = ["solution", "kind", "key", "name", "detail", "source"]
+
+
+def render_csv(solutions: list[Solution], out) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for s in solutions:
+        for c in sorted(s.components, key=lambda c: (c.kind, c.key)):
+            writer.writerow([s.unique_name, c.kind, c.key, c.name, _detail(c), str(c.source) if c.source else ""])
+    out.write(buffer.getvalue())
+
+
+FORMATS = {"table": render_table, "json": render_json, "csv": render_csv}
