@@ -1,0 +1,68 @@
+"""analyze(): read -> graph -> rules -> findings. The one entry point the CLI and tests use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from analyzer.graph import DependencyGraph, build_graph
+from analyzer.model import Solution
+from analyzer.reader import Limits, load
+from analyzer.registry import Registry, discover
+from analyzer.rule import Finding, Rule, RuleContext, Severity
+
+
+@dataclass(frozen=True)
+class RuleError:
+    """A rule that crashed: reported, never hidden, and the run exits 2."""
+
+    rule: str
+    message: str
+
+
+@dataclass
+class AnalysisResult:
+    solutions: list[Solution]
+    graph: DependencyGraph
+    rules: list[Rule]
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[RuleError] = field(default_factory=list)
+
+    def summary(self) -> dict[str, int]:
+        counts = {s.value: 0 for s in Severity}
+        for f in self.findings:
+            if not f.suppressed:
+                counts[f.severity.value] += 1
+        return counts
+
+
+def run_rules(solutions: list[Solution], rules: Iterable[Rule], *, graph: DependencyGraph | None = None,
+              options: dict[str, dict[str, Any]] | None = None,
+              severities: dict[str, Severity] | None = None) -> AnalysisResult:
+    graph = graph or build_graph(solutions)
+    rules = list(rules)
+    result = AnalysisResult(solutions=solutions, graph=graph, rules=rules)
+    seen: set[tuple] = set()
+    for r in rules:
+        ctx = RuleContext(r, solutions, graph, (options or {}).get(r.id), (severities or {}).get(r.id))
+        try:
+            found = list(r.check(ctx))
+        except Exception as exc:  # noqa: BLE001 - one broken rule must not stop the others
+            result.errors.append(RuleError(r.id, f"{type(exc).__name__}: {exc}"))
+            continue
+        for f in found:
+            identity = (f.rule, f.component.key, f.message)
+            if identity not in seen:
+                seen.add(identity)
+                result.findings.append(f)
+    result.findings.sort(key=lambda f: f.sort_key)
+    return result
+
+
+def analyze(paths: Iterable[str], *, select: Iterable[str] = (), ignore: Iterable[str] = (),
+            registry: Registry | None = None, limits: Limits | None = None,
+            options: dict[str, dict[str, Any]] | None = None,
+            severities: dict[str, Severity] | None = None) -> AnalysisResult:
+    solutions = [load(p, limits) for p in paths]
+    registry = registry or discover()
+    return run_rules(solutions, registry.select(select, ignore), options=options, severities=severities)
