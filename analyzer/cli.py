@@ -10,8 +10,8 @@ from contextlib import contextmanager
 import click
 
 from analyzer import __version__
-from analyzer.errors import EXIT_ERROR, SolutionError
-from analyzer.output import write_atomic
+from analyzer.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, SolutionError
+from analyzer.output import write_atomic, write_atomic_bytes
 
 
 @contextmanager
@@ -67,3 +67,102 @@ def inventory(ctx: click.Context, paths: tuple[str, ...], fmt: str, output: str 
         buffer = io.StringIO()
         FORMATS[fmt](solutions, buffer)
         _emit(buffer.getvalue(), output)
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
+FAIL_ON = {"error": 3, "warning": 2, "note": 1, "never": 99}
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file (atomically).")
+@click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default="error", show_default=True,
+              help="Exit 1 when a finding at or above this severity remains.")
+@click.option("--select", multiple=True, help="Rule ids, id prefixes or names to run (comma-separated, repeatable).")
+@click.option("--ignore", multiple=True, help="Rule ids, id prefixes or names to skip (comma-separated, repeatable).")
+@click.option("--max-depth", type=click.IntRange(1, 64), default=None,
+              help="Call-depth limit for DV107 (default: the platform's 8).")
+@click.pass_context
+def check(ctx: click.Context, paths, fmt, output, fail_on, select, ignore, max_depth) -> None:
+    """Check solutions for what will break: import, upgrade, deletion, runtime limits.
+
+    Several paths are analyzed together, so references across solutions resolve.
+    Exit 0 clean, 1 findings at or above --fail-on, 2 bad input or internal error.
+    """
+    from analyzer.engine import analyze
+    from analyzer.report import FORMATS
+    with _errors(ctx.obj["debug"]):
+        options = {"DV107": {"max-depth": max_depth}} if max_depth else None
+        result = analyze(paths, select=_split(select), ignore=_split(ignore), options=options)
+        buffer = io.StringIO()
+        color = fmt == "text" and not output and sys.stdout.isatty()
+        FORMATS[fmt](result, buffer, color=color)
+        _emit(buffer.getvalue(), output)
+        if result.errors:
+            for e in result.errors:
+                click.echo(f"error: rule {e.rule} crashed: {e.message}", err=True)
+            sys.exit(EXIT_ERROR)
+        worst = max((f.severity.rank for f in result.findings if not f.suppressed), default=0)
+        sys.exit(EXIT_FINDINGS if worst >= FAIL_ON[fail_on] else EXIT_CLEAN)
+
+
+@main.command("rules")
+@click.argument("rule_id", required=False)
+@click.pass_context
+def rules_command(ctx: click.Context, rule_id: str | None) -> None:
+    """List the rule catalogue, or explain one rule (by id or name)."""
+    from analyzer.registry import discover
+    with _errors(ctx.obj["debug"]):
+        registry = discover()
+        if rule_id is None:
+            for r in registry.rules:
+                click.echo(f"{r.id}  {r.name:<38} {r.severity.value:<8} {r.title}")
+            return
+        r = registry.get(rule_id)
+        if r is None:
+            raise SolutionError(f"no rule {rule_id!r}; `dvsa rules` lists them")
+        click.echo(f"{r.id} {r.name} ({r.severity.value}{', ' + r.stability if r.stability != 'stable' else ''})")
+        click.echo(r.title)
+        click.echo(f"Fix: {r.fix}")
+        if r.options:
+            click.echo("Options: " + ", ".join(f"{k} (default {v})" for k, v in r.options.items()))
+        click.echo("")
+        click.echo(r.rationale)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["dot", "svg", "png"]), default="dot", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (atomically).")
+@click.option("--focus", help="Draw only the neighbourhood of this component key (e.g. workflow:<id>).")
+@click.option("--depth", type=click.IntRange(0, 20), default=None, help="Hops around --focus (default 2).")
+@click.option("--all-kinds", is_flag=True, help="Also draw tables, images, connection references, …")
+@click.pass_context
+def graph(ctx: click.Context, paths, fmt, output, focus, depth, all_kinds) -> None:
+    """Draw the dependency graph of processes, messages, steps, plug-ins and Custom APIs."""
+    from analyzer.diagram import DEFAULT_KINDS, to_digraph
+    from analyzer.engine import analyze
+    import graphviz
+    with _errors(ctx.obj["debug"]):
+        result = analyze(paths)
+        kinds = {d.get("kind") for _k, d in result.graph.nx.nodes(data=True)} if all_kinds else DEFAULT_KINDS
+        try:
+            dot = to_digraph(result.graph, result.findings, focus=focus, depth=depth, kinds=kinds)
+        except KeyError:
+            raise SolutionError(f"no component {focus!r} in the graph; `dvsa inventory` lists the keys") from None
+        if fmt == "dot":
+            _emit(dot.source, output)
+            return
+        try:
+            data = dot.pipe(format=fmt)
+        except graphviz.ExecutableNotFound:
+            raise SolutionError("Graphviz's `dot` program is not installed (apt-get install graphviz); "
+                                "--format dot works without it") from None
+        if output:
+            write_atomic_bytes(output, data)
+        else:
+            sys.stdout.buffer.write(data)

@@ -1,1 +1,5 @@
-"""Renderers: pure functions from plain results to text. They never decide anything."""
+"""Renderers: pure functions ``render(result, out, **options)``; they never decide anything."""
+
+from analyzer.report import json, sarif, text
+
+FORMATS = {"text": text.render, "json": json.render, "sarif": sarif.render}

@@ -1,0 +1,22 @@
+"""``dvsa check --format json``: a versioned, deterministically sorted document."""
+
+from __future__ import annotations
+
+import json
+
+from analyzer import __version__
+from analyzer.engine import AnalysisResult
+from analyzer.report.findings import finding_record, solution_summaries
+
+
+def render(result: AnalysisResult, out, **_options) -> None:
+    doc = {
+        "version": 1,
+        "tool": {"name": "dvsa", "version": __version__, "rules": [r.id for r in result.rules]},
+        "solutions": solution_summaries(result),
+        "findings": [finding_record(f) for f in result.findings],
+        "summary": result.summary(),
+        "errors": [{"rule": e.rule, "message": e.message} for e in result.errors],
+    }
+    json.dump(doc, out, indent=2)
+    out.write("\n")
