@@ -112,12 +112,17 @@ def check(ctx: click.Context, paths, fmt, output, fail_on, select, ignore, max_d
 
 @main.command("rules")
 @click.argument("rule_id", required=False)
+@click.option("--markdown", is_flag=True, help="Print the catalogue as the README's Markdown table.")
 @click.pass_context
-def rules_command(ctx: click.Context, rule_id: str | None) -> None:
+def rules_command(ctx: click.Context, rule_id: str | None, markdown: bool) -> None:
     """List the rule catalogue, or explain one rule (by id or name)."""
+    from analyzer.docs import rules_table
     from analyzer.registry import discover
     with _errors(ctx.obj["debug"]):
         registry = discover()
+        if markdown:
+            click.echo(rules_table(registry))
+            return
         if rule_id is None:
             for r in registry.rules:
                 click.echo(f"{r.id}  {r.name:<38} {r.severity.value:<8} {r.title}")

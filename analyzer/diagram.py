@@ -24,6 +24,11 @@ SEVERITY_FILL = {Severity.ERROR: "#f8c4c4", Severity.WARNING: "#fbe3b0", Severit
 EXTERNAL_COLOR = {"platform": "grey50", "declared": "royalblue", "unresolved": "red"}
 
 
+def node_id(key: str) -> str:
+    """DOT would read ``kind:id`` as node:port in an edge, so the colon becomes a slash."""
+    return key.replace(":", "/", 1)
+
+
 def _label(graph: DependencyGraph, key: str) -> str:
     data = graph.node(key)
     component = data.get("component")
@@ -74,7 +79,7 @@ def to_digraph(graph: DependencyGraph, findings: Iterable[Finding] = (), *, focu
                 _node(target, graph, key, worst, focus)
     for source, target, types in graph.edges():
         if source in keys and target in keys and CONTAINS not in types:
-            dot.edge(source, target, label=",".join(sorted(types)).replace("_", " "))
+            dot.edge(node_id(source), node_id(target), label=",".join(sorted(types)).replace("_", " "))
     return dot
 
 
@@ -89,4 +94,4 @@ def _node(dot: graphviz.Digraph, graph: DependencyGraph, key: str, worst: dict[s
                      fontcolor=EXTERNAL_COLOR.get(data["external"], "black"))
     if key == focus:
         attrs["penwidth"] = "2.5"
-    dot.node(key, _label(graph, key), **attrs)
+    dot.node(node_id(key), _label(graph, key), tooltip=key, **attrs)

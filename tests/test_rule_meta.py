@@ -1,0 +1,84 @@
+"""ESLint-style consistency checks over every discovered rule (STYLE.md 7.8)."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from analyzer.docs import current_table, rules_table
+from analyzer.registry import REQUIRED_SECTIONS, Registry, discover, sections
+from analyzer.rule import Severity
+
+from conftest import FIXTURES, ROOT
+
+REGISTRY = discover()
+RULES = list(REGISTRY.rules)
+
+
+def test_builtin_rules_are_discovered_through_the_entry_point():
+    ids = [r.id for r in RULES]
+    assert "DV101" in ids
+    assert ids == sorted(ids) and len(ids) == len(set(ids))
+    assert all(r.module.startswith("analyzer.rules.") for r in RULES)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_rule_metadata(rule):
+    assert re.fullmatch(r"DV[1-5]\d\d", rule.id)
+    assert re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", rule.name)
+    assert isinstance(rule.severity, Severity)
+    assert rule.title and not rule.title.endswith(".")
+    assert rule.fix and rule.fix[0].isupper()
+    found = [s for s in sections(rule.rationale) if s in REQUIRED_SECTIONS]
+    assert found == list(REQUIRED_SECTIONS)
+    assert "## References" in rule.rationale, "cite the documented fact the rule enforces"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_module_file_name(rule):
+    module = importlib.import_module(rule.module)
+    expected = f"dv{rule.id[2:]}_{rule.name.replace('-', '_')}.py"
+    assert Path(module.__file__).name == expected
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_rule_has_fixtures_with_fail_and_pass(rule):
+    cases = [p for p in (FIXTURES / "rules").glob(f"{rule.id}*") if p.is_dir()
+             and (p.name == rule.id or p.name.startswith(rule.id + "-"))]
+    assert cases, f"no fixtures/rules/{rule.id}/"
+    expected = [yaml.safe_load((c / "expected.yaml").read_text()) for c in cases]
+    assert any(e.get("fail") for e in expected), "no failing example"
+    assert any(e.get("pass") for e in expected), "no passing example"
+
+
+def test_names_are_unique():
+    names = [r.name for r in RULES]
+    assert len(names) == len(set(names))
+
+
+def test_readme_rule_table_is_current():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert current_table(readme) == rules_table(REGISTRY), \
+        "README rules table is stale: run `dvsa rules --markdown` and paste it between the markers"
+
+
+def test_registry_rejects_bad_rules():
+    from analyzer.registry import PluginLoadError
+    good = REGISTRY.get("DV101")
+    from dataclasses import replace
+    with pytest.raises(PluginLoadError):
+        Registry.from_rules([good, replace(good, name="other-name")])  # duplicate id
+    with pytest.raises(PluginLoadError):
+        Registry.from_rules([replace(good, id="DV1")])
+    with pytest.raises(PluginLoadError):
+        Registry.from_rules([replace(good, rationale="no sections")])
+
+
+def test_select_and_ignore_by_prefix_and_name():
+    assert [r.id for r in REGISTRY.select(["step-on-inactive-action"])] == ["DV101"]
+    assert "DV101" not in [r.id for r in REGISTRY.select(["DV1"], ["DV101"])]
+    assert all(r.id.startswith("DV1") for r in REGISTRY.select(["DV1"]))
