@@ -86,8 +86,10 @@ FAIL_ON = {"error": 3, "warning": 2, "note": 1, "never": 99}
 @click.option("--ignore", multiple=True, help="Rule ids, id prefixes or names to skip (comma-separated, repeatable).")
 @click.option("--max-depth", type=click.IntRange(1, 64), default=None,
               help="Call-depth limit for DV107 (default: the platform's 8).")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Read this many packages in parallel processes.")
 @click.pass_context
-def check(ctx: click.Context, paths, fmt, output, fail_on, select, ignore, max_depth) -> None:
+def check(ctx: click.Context, paths, fmt, output, fail_on, select, ignore, max_depth, jobs) -> None:
     """Check solutions for what will break: import, upgrade, deletion, runtime limits.
 
     Several paths are analyzed together, so references across solutions resolve.
@@ -97,7 +99,7 @@ def check(ctx: click.Context, paths, fmt, output, fail_on, select, ignore, max_d
     from analyzer.report import FORMATS
     with _errors(ctx.obj["debug"]):
         options = {"DV107": {"max-depth": max_depth}} if max_depth else None
-        result = analyze(paths, select=_split(select), ignore=_split(ignore), options=options)
+        result = analyze(paths, select=_split(select), ignore=_split(ignore), options=options, jobs=jobs)
         buffer = io.StringIO()
         color = fmt == "text" and not output and sys.stdout.isatty()
         FORMATS[fmt](result, buffer, color=color)

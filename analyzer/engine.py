@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -59,10 +60,19 @@ def run_rules(solutions: list[Solution], rules: Iterable[Rule], *, graph: Depend
     return result
 
 
+def load_all(paths: Iterable[str], limits: Limits | None = None, jobs: int = 1) -> list[Solution]:
+    """Read packages, in parallel processes when ``jobs`` > 1 (each package is independent)."""
+    paths = list(paths)
+    if jobs <= 1 or len(paths) < 2:
+        return [load(p, limits) for p in paths]
+    with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
+        return list(pool.map(load, paths, [limits] * len(paths)))
+
+
 def analyze(paths: Iterable[str], *, select: Iterable[str] = (), ignore: Iterable[str] = (),
             registry: Registry | None = None, limits: Limits | None = None,
             options: dict[str, dict[str, Any]] | None = None,
-            severities: dict[str, Severity] | None = None) -> AnalysisResult:
-    solutions = [load(p, limits) for p in paths]
+            severities: dict[str, Severity] | None = None, jobs: int = 1) -> AnalysisResult:
+    solutions = load_all(paths, limits, jobs)
     registry = registry or discover()
     return run_rules(solutions, registry.select(select, ignore), options=options, severities=severities)
