@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import sys
 import traceback
 from contextlib import contextmanager
@@ -26,6 +27,9 @@ def _errors(debug: bool):
         sys.exit(EXIT_ERROR)
     except (KeyboardInterrupt, click.exceptions.Exit, click.ClickException, SystemExit):
         raise
+    except BrokenPipeError:  # `dvsa … | head`: the reader left; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_CLEAN)
     except Exception as exc:  # noqa: BLE001 - the last line of defence for a CI gate
         if debug:
             traceback.print_exc()
@@ -173,3 +177,35 @@ def graph(ctx: click.Context, paths, fmt, output, focus, depth, all_kinds) -> No
             write_atomic_bytes(output, data)
         else:
             sys.stdout.buffer.write(data)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--of", "key", required=True, help="The component key, e.g. workflow:<id> (see `dvsa inventory`).")
+@click.pass_context
+def dependents(ctx: click.Context, paths, key: str) -> None:
+    """What blocks deleting a component: everything in the analyzed solutions that requires it."""
+    from analyzer.engine import load_all
+    from analyzer.graph import build_graph
+    with _errors(ctx.obj["debug"]):
+        graph = build_graph(load_all(paths))
+        key = key.strip()
+        if key not in graph:
+            raise SolutionError(f"no component {key!r} in the analyzed solutions; `dvsa inventory` lists the keys")
+
+        def describe(k: str) -> str:
+            c = graph.component(k)
+            kind = graph.node(k).get("kind", "")
+            text = c.display if c is not None else f"{'message' if kind == 'sdk_message' else kind} {graph.name(k)}"
+            where = f" [{c.solution}]" if c is not None else f" ({graph.external(k)})" if graph.external(k) else ""
+            return f"{text}{where}"
+
+        found = graph.blockers(key)
+        if not found:
+            click.echo(f"Nothing in the analyzed solutions blocks deleting {describe(key)}.")
+            return
+        click.echo(f"{len({d for d, _p, _t in found})} component(s) block deleting {describe(key)}:")
+        for dependent, part, types in found:
+            via = "" if part == key else f" (through {describe(part)})"
+            click.echo(f"  - {describe(dependent)}: {', '.join(sorted(types)).replace('_', ' ')}{via}")
+            click.echo(f"      {dependent}")

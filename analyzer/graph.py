@@ -35,6 +35,9 @@ CONTAINS = "contains"  # solution -> component
 
 PLATFORM, DECLARED, UNRESOLVED = "platform", "declared", "unresolved"
 
+# "part of" edges: the source is deleted together with the target.
+PART_EDGES = frozenset({IMAGE_OF, PARAMETER_OF, IN_ASSEMBLY, DEFINED_BY})
+
 # MissingDependency types that name things the graph links to (numeric codes: solutioncomponent componenttype).
 _DECLARED_KINDS = {"1": "entity", "29": "workflow", "90": "plugin_type", "91": "plugin_assembly", "92": "step",
                    "customapi": "custom_api", "connectionreference": "connection_reference"}
@@ -132,6 +135,27 @@ class DependencyGraph:
 
     def steps_on(self, message: str) -> list[Step]:
         return [c for k in self.dependents(message, [REGISTERED_ON]) if isinstance(c := self.component(k), Step)]
+
+    def blockers(self, key: str) -> list[tuple[str, str, frozenset[str]]]:
+        """What blocks deleting ``key``: (dependent, the part of ``key`` it needs, edge types), sorted.
+
+        A component is deleted with its parts (an action with its message, an assembly with its
+        types, a step with its images, a Custom API with its parameters); whatever else requires
+        one of those parts blocks the deletion.
+        """
+        parts, stack = {key}, [key]
+        while stack:
+            for part in self.dependents(stack.pop(), PART_EDGES):
+                if part not in parts:
+                    parts.add(part)
+                    stack.append(part)
+        found = []
+        for part in sorted(parts):
+            for dependent in self.dependents(part):
+                types = self.nx.edges[dependent, part]["types"] - PART_EDGES - {CONTAINS}
+                if dependent not in parts and types:
+                    found.append((dependent, part, frozenset(types)))
+        return found
 
     def call_graph(self) -> nx.DiGraph:
         """Who runs whom: process -> message it calls -> the action, flows and steps that run on it.

@@ -101,3 +101,16 @@ def test_graph_dot(invoke):
 def test_graph_unknown_focus_is_a_clean_error(invoke):
     result = invoke(2, ["graph", DV101, "--focus", "workflow:nope"])
     assert "no component" in result.output
+
+
+def test_dependents_lists_what_blocks_deleting_an_action(invoke):
+    out = invoke(0, ["dependents", DV101, "--of", "workflow:a1010000-0000-4000-8000-000000000001"]).output
+    assert "1 component(s) block deleting action contoso_CheckStatus" in out
+    assert "step 'Post Check Status'" in out and DRAFT_STEP in out
+    assert "Post Submit Request" not in out
+
+
+def test_dependents_of_an_unused_component(invoke):
+    out = invoke(0, ["dependents", DV101, "--of", DRAFT_STEP]).output
+    assert out.startswith("Nothing in the analyzed solutions blocks deleting step 'Post Check Status'")
+    invoke(2, ["dependents", DV101, "--of", "step:nope"])
