@@ -82,3 +82,14 @@ def test_select_and_ignore_by_prefix_and_name():
     assert [r.id for r in REGISTRY.select(["step-on-inactive-action"])] == ["DV101"]
     assert "DV101" not in [r.id for r in REGISTRY.select(["DV1"], ["DV101"])]
     assert all(r.id.startswith("DV1") for r in REGISTRY.select(["DV1"]))
+
+
+def test_readme_example_is_real_output(runner, monkeypatch):
+    """The README's example is what `dvsa check` prints on the bundled sample today."""
+    from analyzer.cli import main
+    from analyzer.docs import EXAMPLE_ARGS, EXAMPLE_END, EXAMPLE_START, between, example_block
+    monkeypatch.chdir(ROOT)
+    output = runner.invoke(main, EXAMPLE_ARGS).output
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert between(readme, EXAMPLE_START, EXAMPLE_END) == example_block(output), \
+        "README example is stale: run `python -m analyzer.docs`"
