@@ -47,7 +47,8 @@ def test_rule_fixture(case, tmp_path):
     solutions = load_case(case, tmp_path)
     assert solutions, f"{case} holds no solution folder"
     graph = build_graph(solutions)
-    result = run_rules(solutions, [rule], graph=graph, options=expected.get("options"))
+    options = {rule_id: expected["options"]} if expected.get("options") else None
+    result = run_rules(solutions, [rule], graph=graph, options=options)
     assert not result.errors, result.errors
     assert all(f.rule == rule_id for f in result.findings)
     failing = {f.component.key for f in result.findings}
