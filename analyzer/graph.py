@@ -306,12 +306,24 @@ def _message(graph: DependencyGraph, index: _Index, name: str | None, message_id
     if definition is not None:
         graph.add_reference(key, None, name, kind="sdk_message")
         graph.add_edge(key, definition.key, DEFINED_BY)
-    elif platform_name or (name and sdk_messages.message_id(name)):
+    elif platform_name or (name and _presumed_platform(name)):
         graph.add_reference(key, PLATFORM, name, kind="sdk_message")
     else:
         declared = key in index.declared or (message_id and f"workflow:{message_id}" in index.declared)
         graph.add_reference(key, DECLARED if declared else UNRESOLVED, name or message_id, kind="sdk_message")
     return key
+
+
+# Publisher prefixes of Microsoft's own apps (Dynamics 365, Power Pages): their messages ship with
+# the platform's first-party solutions, not with customer solutions.
+FIRST_PARTY_PREFIXES = ("msdyn_", "mspp_", "adx_")
+
+
+def _presumed_platform(name: str) -> bool:
+    """A message known by name only: custom messages carry a publisher prefix (``contoso_x``);
+    platform messages (``RetrieveEnvironmentVariableSecretValue``, ``PvaPublish``) have no underscore."""
+    lower = name.lower()
+    return bool(sdk_messages.message_id(name)) or "_" not in lower or lower.startswith(FIRST_PARTY_PREFIXES)
 
 
 def _entity(graph: DependencyGraph, index: _Index, source: str, name: str | None) -> None:

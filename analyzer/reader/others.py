@@ -57,9 +57,9 @@ def read_web_resource(elem: etree._Element, member: str, ctx: ReadContext) -> We
     file_member = ctx.member_for(file_name)
     if member.lower().endswith(".data.xml"):
         # Unpacked folders keep the content beside its .data.xml under the resource's own name;
-        # <FileName> still holds the flattened zip entry name.
-        file_member = ctx.package.find(member[: -len(".data.xml")]) or file_member
-        file_name = file_name or member[: -len(".data.xml")]
+        # <FileName> still holds the flattened zip entry name, so it is not where to look.
+        file_name = member[: -len(".data.xml")]
+        file_member = ctx.package.find(file_name)
     return WebResource(
         ident=wr_id or name.lower(), name=name, solution=ctx.solution, source=SourceLocation(member, line(elem)),
         display_name=text(elem, "DisplayName"), type=integer(elem, "WebResourceType"),

@@ -1,0 +1,74 @@
+from analyzer.graph import HANDLER, USES_ACTIVITY
+from analyzer.model import PluginType
+from analyzer.rule import RuleContext, Severity, rule
+
+
+@rule(id="DV404", name="unused-plugin-type", severity=Severity.NOTE,
+      title="Plug-in type that no step, Custom API or process uses",
+      fix="Add the missing step registration to the solution, or remove the class from the assembly.",
+      tags={"plugin", "step", "dead-code"},
+      options={"include-workflow-activities": False})
+def check(ctx: RuleContext):
+    """## What it does
+    Finds plug-in types (classes of a shipped plug-in assembly) that nothing in the analyzed
+    solutions uses: no plug-in step runs them, no Custom API is implemented by them and no
+    process calls them as a custom workflow activity.
+
+    Custom workflow activities (types with a `WorkflowActivityGroupName`) are not reported by
+    default. They have no steps by design and appear in the process designer for every
+    workflow, action and dialog of the environment, so an activity library (a solution that
+    ships activities and no processes, like the Dynamics 365 Workflow Tools) is meant to be
+    used by processes in other solutions or made later. Set `include-workflow-activities` to
+    report them too.
+
+    ## Why is this bad?
+    A plug-in class runs only through a step (or as a Custom API's main operation). Steps are
+    separate solution components: adding an assembly to a solution does not add its steps, so a
+    type without a step is usually a registration someone forgot to add to the solution (the
+    plug-in silently does nothing after import) or dead code that still ships and loads.
+
+    ## Example
+    Assembly Contoso.Plugins has types `Contoso.Plugins.AccountAudit` (step "Post Update
+    Account Audit") and `Contoso.Plugins.LegacyAssign`, which no step, Custom API or process
+    refers to.
+
+    ## How to fix
+    If the type should run, add its step to the solution (in the Plug-in Registration Tool or
+    with "Add existing > Plug-in step"). If it is obsolete, delete the class and update the
+    assembly.
+
+    ## Options
+    - `include-workflow-activities` (bool, default `false`): also report custom workflow
+      activities that no analyzed process uses.
+
+    ## Known limitations
+    Uses the analyzer knows nothing of are not seen: steps registered in another solution that
+    is not analyzed alongside, virtual-table data providers (their Retrieve/RetrieveMultiple
+    plug-ins are referenced from EntityDataProviders, which are not modelled), and code that
+    calls the type directly. Hence the note severity.
+
+    ## References
+    - https://learn.microsoft.com/power-apps/developer/data-platform/register-plug-in
+      ("Any existing or subsequent step registrations are not added to the unmanaged solution
+      that includes the plug-in assemblies. You must add each registered step to the solution
+      separately.")
+    - https://learn.microsoft.com/power-apps/developer/data-platform/workflow/workflow-extensions
+      (custom workflow activities are available in the designer of workflow, dialog and action
+      processes; "you do not register steps for custom workflow activities")
+    """
+    include_activities = bool(ctx.options.get("include-workflow-activities", False))
+    for ptype in ctx.components(PluginType):
+        if ptype.is_workflow_activity and not include_activities:
+            continue
+        if ctx.graph.dependents(ptype.key, [HANDLER, USES_ACTIVITY]):
+            continue
+        assembly = ctx.graph.component(ptype.assembly_key)
+        where = f" in {assembly.display}" if assembly is not None else ""
+        if ptype.is_workflow_activity:
+            shown = f"'{ptype.name}' in group '{ptype.workflow_activity_group}'"
+            message = (f"{ptype.display}{where} ({shown} of the process designer) is used by no process in the "
+                       f"analyzed solutions")
+        else:
+            message = (f"{ptype.display}{where} has no step, and no Custom API or process uses it: it never runs; "
+                       f"add its step to the solution or remove the class")
+        yield ctx.finding(ptype, message, related=[ptype.assembly_key])
