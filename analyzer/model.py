@@ -120,6 +120,7 @@ class Workflow(Component):
     custom_activities: tuple[str, ...] = ()  # assembly-qualified names from XAML
     invoked_messages: tuple[InvokedMessage, ...] = ()
     child_workflows: tuple[str, ...] = ()  # workflow ids
+    has_steps: bool | None = None  # XAML: any activity in <mxswa:Workflow>; None without a XAML body
     flow_calls: tuple[FlowCall, ...] = ()
     flow_triggers: tuple[FlowTrigger, ...] = ()
     connection_references: tuple[str, ...] = ()  # logical names, lower-case
@@ -401,6 +402,10 @@ class Solution:
     root_components: tuple[RootComponent, ...] = ()
     missing_dependencies: tuple[MissingDependency, ...] = ()
     components: tuple[Component, ...] = field(default=(), repr=False)
+    # Components whose key was already taken by an earlier one (the same WorkflowId in customizations.xml and in
+    # a Workflows/*.data.xml, two steps with one id…): the first is kept in ``components``, each later one is
+    # listed here as (key, where it is written) so a rule can report it.
+    duplicates: tuple[tuple[str, SourceLocation], ...] = ()
 
     @property
     def managed_name(self) -> str:

@@ -9,8 +9,8 @@ from analyzer.rule import RuleContext, Severity, rule
       tags={"action", "step", "custom-api", "design"})
 def check(ctx: RuleContext):
     """## What it does
-    Finds custom process actions (processes of category 3) whose own workflow does nothing
-    the analyzer can see, while plug-in steps registered on the action's message carry the
+    Finds custom process actions (processes of category 3) whose own workflow has no
+    steps at all, while plug-in steps registered on the action's message carry the
     logic: the "action as a plug-in vehicle" pattern.
 
     ## Why is this bad?
@@ -33,14 +33,9 @@ def check(ctx: RuleContext):
     steps and the action.
 
     ## Known limitations
-    The model records, from the action's XAML, only custom workflow activities, invoked
-    messages (`InvokeSdkMessageActivity`) and child workflows; it does not record built-in
-    steps such as Create, Update, Assign, Send Email or conditions. The rule therefore
-    treats "none of those three" as "no logic of its own". An action that only uses built-in
-    steps and also has plug-in steps is reported although its workflow does work. The exact
-    test (the XAML's `mxswa:Workflow` element has no activity children, as in the empty
-    actions of real exports) needs a core change: a `Workflow.has_steps` flag set by the
-    XAML reader. Actions whose body file is missing are skipped.
+    "No logic of its own" means the action's XAML body has no activity at all (the empty
+    `<mxswa:Workflow />` that real exports carry for such actions). Actions whose body file
+    is missing are skipped.
 
     ## References
     - https://learn.microsoft.com/power-apps/developer/data-platform/workflow-custom-actions
@@ -50,10 +45,8 @@ def check(ctx: RuleContext):
       (compare custom process action and Custom API)
     """
     for action in ctx.components(Workflow):
-        if not action.is_action or action.body_missing or action.body_path is None:
-            continue
-        if action.custom_activities or action.invoked_messages or action.child_workflows:
-            continue
+        if not action.is_action or action.has_steps is not False:
+            continue  # not an action, an action with logic, or no XAML to tell
         steps = {}
         for message in ctx.graph.dependents(action.key, [DEFINED_BY]):
             for step in ctx.graph.steps_on(message):
@@ -64,7 +57,7 @@ def check(ctx: RuleContext):
         names = "; ".join(step.display for step in ordered)
         yield ctx.finding(
             action,
-            f"{action.display} runs no custom workflow activity and calls no other process, while the "
+            f"{action.display} has no workflow steps of its own, while the "
             f"plug-in step{'s' if len(ordered) != 1 else ''} on its message carr{'y' if len(ordered) != 1 else 'ies'} "
             f"its logic ({names}): define the message as a Custom API instead",
             related=[step.key for step in ordered])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from lxml import etree
 
@@ -92,7 +93,17 @@ def read_xaml_body(ctx: ReadContext, member: str) -> dict:
             if child_id and child_id not in children:
                 children.append(child_id)
     return {"custom_activities": tuple(activities), "invoked_messages": tuple(invoked),
-            "child_workflows": tuple(children)}
+            "child_workflows": tuple(children), "has_steps": _has_steps(root)}
+
+
+def _has_steps(root) -> bool:
+    """True when the process body (``<mxswa:Workflow>``) holds any activity; an action with no
+    logic of its own is exported as an empty ``<mxswa:Workflow />``. Property elements such as
+    ``<mxswa:Workflow.Variables>`` are not activities."""
+    for elem in root.iter():
+        if local(elem.tag) == "workflow":
+            return any(isinstance(c.tag, str) and "." not in local(c.tag) for c in elem)
+    return False
 
 
 # --- cloud flow JSON -------------------------------------------------------------------------
@@ -101,8 +112,11 @@ def read_flow_body(ctx: ReadContext, member: str) -> dict:
     raw = ctx.package.read(member)
     try:
         doc = json.loads(raw.decode("utf-8-sig"))
+        if _LONE_SURROGATE.search(raw):
+            doc = _without_lone_surrogates(doc)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise ctx.package.error(f"malformed flow JSON: {str(exc).splitlines()[0]}", member) from None
+        message = (str(exc).splitlines() or [type(exc).__name__])[0]
+        raise ctx.package.error(f"malformed flow JSON: {message}", member) from None
     props = doc.get("properties") if isinstance(doc, dict) else None
     if not isinstance(props, dict):
         return {}
@@ -112,6 +126,17 @@ def read_flow_body(ctx: ReadContext, member: str) -> dict:
         "flow_triggers": tuple(_flow_triggers(definition.get("triggers"))),
         "connection_references": tuple(_connection_refs(props.get("connectionReferences"))),
     }
+
+
+# A "\udXXX" escape: JSON may spell half a surrogate pair, which is no character and cannot be printed as UTF-8.
+_LONE_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _without_lone_surrogates(doc):
+    """The document with unpaired surrogates replaced by U+FFFD (json already joined the real pairs)."""
+    text = json.dumps(doc, ensure_ascii=False)
+    cleaned = re.sub("[\ud800-\udfff]", "\ufffd", text)
+    return doc if cleaned == text else json.loads(cleaned)
 
 
 def _walk_actions(actions) -> list[tuple[str, dict]]:
