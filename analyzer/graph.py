@@ -345,9 +345,12 @@ def _link_step(graph: DependencyGraph, index: _Index, step: Step) -> None:
     name = step.message_name
     if step.message_id and step.message_id in index.actions_by_id:
         name = None  # the id is authoritative
-    elif step.message_inferred and name and index.message_definition(name) is None \
-            and not sdk_messages.message_id(name):
-        name = None  # an inferred name that matches nothing tells us nothing
+    elif step.message_inferred and name and (
+            (index.message_definition(name) is None and not sdk_messages.message_id(name))
+            or (step.message_id and sdk_messages.message_id(name) not in (None, step.message_id))):
+        # An inferred name that matches nothing tells us nothing; one that names a built-in
+        # message whose fixed id is not the step's id belongs to a renamed or copied step.
+        name = None
     if step.message_id is None and name is None:
         name = infer_message(step.name)
     message = _message(graph, index, name, step.message_id)

@@ -1,0 +1,91 @@
+from collections import defaultdict
+
+from analyzer.graph import HANDLER
+from analyzer.model import PluginType, Step
+from analyzer.rule import RuleContext, Severity, rule
+
+
+def _type_name(ctx: RuleContext, key: str) -> str:
+    c = ctx.graph.component(key)
+    return c.type_name if isinstance(c, PluginType) and c.type_name else ctx.graph.name(key)
+
+
+def _message_name(ctx: RuleContext, step: Step) -> str:
+    key = ctx.graph.message_of(step.key)
+    name = ctx.graph.name(key) if key else None
+    return name if name and name != step.message_id else f"message {step.message_id}"
+
+
+@rule(id="DV204", name="duplicate-step", severity=Severity.ERROR,
+      title="Two plug-in steps register the same plug-in type for the same event",
+      fix="Delete the extra step (in the source environment too) and keep one registration.",
+      tags={"step", "performance"})
+def check(ctx: RuleContext):
+    """## What it does
+    Groups the enabled plug-in steps by plug-in type, message, primary and secondary table,
+    stage, execution mode and filtering attributes (compared as a set, case ignored), and
+    reports every group with more than one step. In each group the step with the smallest key
+    (its id) is taken as the registration to keep and every other step is reported, with the
+    rest of the group as related components: one finding per extra execution.
+
+    ## Why is this bad?
+    Each registration runs the plug-in again for the same event: a synchronous duplicate makes
+    every save slower (unresponsive forms, time-outs) and can deadlock on Update; an
+    asynchronous duplicate queues the same system job twice. Duplicates usually come from
+    deleting and re-creating a step in the development environment, or from editing step ids
+    in customizations.xml: the target environment then holds both the old and the new step.
+
+    ## Example
+    Steps "Contoso.Plugins.AccountSync: Update of account" and "Account sync (new)" both run
+    `Contoso.Plugins.AccountSync` on Update of account, PostOperation, synchronous, filtering
+    attributes `name,telephone1`.
+
+    ## How to fix
+    Keep one step. Update an existing step instead of deleting and re-creating it, and never
+    change step ids by hand.
+
+    ## Known limitations
+    The message is compared by `<SdkMessageId>` (an exact identity, so no name guessing is
+    involved); a step without one is compared by the message its name implies. The step's
+    configuration strings are not in the model: two steps that differ only in their unsecure or
+    secure configuration (one generic plug-in registered twice with different settings) are
+    reported although they may be intended. Disabled steps (`StateCode` 1) are ignored. The same
+    step found in two analyzed solutions is one step, not a duplicate.
+
+    ## References
+    - https://learn.microsoft.com/power-apps/developer/data-platform/best-practices/business-logic/do-not-duplicate-plugin-step-registration
+    - https://learn.microsoft.com/power-apps/maker/data-platform/use-powerapps-checker
+      (Solution Checker rule `meta-remove-dup-reg`, severity Critical)
+    """
+    groups: dict[tuple, list[Step]] = defaultdict(list)
+    seen: set[str] = set()
+    for step in ctx.components(Step):
+        if step.key in seen or not step.enabled:
+            continue
+        seen.add(step.key)
+        handlers = ctx.graph.requires(step.key, [HANDLER])
+        message = step.message_id or ctx.graph.message_of(step.key)
+        if not handlers or not message:
+            continue
+        identity = (handlers[0], message, step.primary_entity or "", step.secondary_entity or "",
+                    step.stage, step.mode, frozenset(step.filtering_attributes))
+        groups[identity].append(step)
+    for identity in sorted(groups, key=lambda i: groups[i][0].key):
+        members = groups[identity]
+        if len(members) < 2:
+            continue
+        keep = members[0]
+        type_name = _type_name(ctx, identity[0])
+        message = _message_name(ctx, keep)
+        table = f" of {keep.primary_entity}" if keep.primary_entity else ""
+        filters = (f", filtering attributes {','.join(sorted(keep.filtering_attributes))}"
+                   if keep.filtering_attributes else ", no filtering attributes")
+        times = "twice" if len(members) == 2 else f"{len(members)} times"
+        for step in members[1:]:
+            # Duplicates often keep the generated name: tell them apart by id then.
+            kept = f"{keep.display} (id {keep.ident})" if keep.name == step.name else keep.display
+            yield ctx.finding(
+                step,
+                f"{step.display} duplicates {kept}: both run {type_name} on {message}{table} in "
+                f"{keep.stage_name}, {keep.mode_name}{filters}, so the plug-in runs {times} for every {message}",
+                related=[m.key for m in members if m.key != step.key])
