@@ -25,7 +25,7 @@ def render(result: AnalysisResult, out, *, color: bool = False, **_options) -> N
             out.write("  no findings\n\n")
             continue
         for severity in Severity:
-            group = [f for f in findings if f.severity == severity]
+            group = sorted((f for f in findings if f.severity == severity), key=lambda f: (f.rule, f.component.key))
             if not group:
                 continue
             out.write("  " + style(f"{severity.value}s ({len(group)})", fg=_COLORS[severity], bold=True) + "\n")
