@@ -125,6 +125,15 @@ class DependencyGraph:
         found = self.requires(step_key, [REGISTERED_ON])
         return found[0] if found else None
 
+    def message_label(self, step: Step) -> str:
+        """The message a step is on, as people name it: ``Update``, ``contoso_CheckStatus``, or
+        ``message <id>`` when only the id is known."""
+        message = self.message_of(step.key)
+        name = self.name(message) if message else None
+        if name and name != step.message_id:
+            return name
+        return f"message {step.message_id}" if step.message_id else "an unknown message"
+
     def definition_of(self, message: str) -> Component | None:
         """The action workflow or Custom API that defines a message, if analyzed."""
         for target in self.requires(message, [DEFINED_BY]):

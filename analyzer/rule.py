@@ -96,9 +96,16 @@ class RuleContext:
         self.severity = severity or rule.severity
 
     def components(self, kind: str | type | None = None) -> Iterator[Component]:
-        """Every analyzed component (of a kind name or class), in key order."""
+        """Every analyzed component (of a kind name or class), solution by solution in key order.
+
+        A component shipped in two analyzed solutions (a base and its patch) is yielded once,
+        from the first solution, as the graph holds it once."""
+        seen: set[str] = set()
         for solution in self.solutions:
             for c in sorted(solution.components, key=lambda c: c.key):
+                if c.key in seen:
+                    continue
+                seen.add(c.key)
                 if kind is None or (c.KIND == kind if isinstance(kind, str) else isinstance(c, kind)):
                     yield c
 

@@ -46,16 +46,11 @@ def check(ctx: RuleContext):
     - https://learn.microsoft.com/power-apps/developer/data-platform/event-framework#asynchronous-plug-in-steps
     - https://github.com/rezanid/xrmtools/issues/157 (registering a PreOperation asynchronous step fails)
     """
-    seen: set[str] = set()
     for step in ctx.components(Step):
-        if step.key in seen:  # the same step in two analyzed solutions
-            continue
-        seen.add(step.key)
         if step.mode != 1 or step.stage is None or step.stage == _POST_OPERATION or step.stage in _ELSEWHERE:
             continue
         message = ctx.graph.message_of(step.key)
-        name = ctx.graph.name(message) if message else None
-        on = "" if not name else f" on message {name}" if name == step.message_id else f" on {name}"
+        on = f" on {ctx.graph.message_label(step)}"
         table = f" of {step.primary_entity}" if step.primary_entity else ""
         yield ctx.finding(
             step,

@@ -87,11 +87,7 @@ def check(ctx: RuleContext):
     - https://learn.microsoft.com/power-apps/developer/data-platform/write-plugin-multiple-operation#entity-images
     - https://github.com/Biznamics/PluginRegistration/issues/66 (the platform's error for a Create pre image)
     """
-    seen: set[str] = set()
     for image in ctx.components(StepImage):
-        if image.key in seen:
-            continue
-        seen.add(image.key)
         step = ctx.graph.component(image.step_key)
         if not isinstance(step, Step) or image.image_type not in (_PRE, _POST, _BOTH):
             continue

@@ -40,11 +40,7 @@ def check(ctx: RuleContext):
       columns that are required.")
     - https://learn.microsoft.com/power-apps/developer/data-platform/reference/entities/sdkmessageprocessingstepimage
     """
-    seen: set[str] = set()
     for image in ctx.components(StepImage):
-        if image.key in seen:
-            continue
-        seen.add(image.key)
         if image.attributes:
             continue
         step = ctx.graph.component(image.step_key)

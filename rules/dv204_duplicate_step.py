@@ -10,11 +10,6 @@ def _type_name(ctx: RuleContext, key: str) -> str:
     return c.type_name if isinstance(c, PluginType) and c.type_name else ctx.graph.name(key)
 
 
-def _message_name(ctx: RuleContext, step: Step) -> str:
-    key = ctx.graph.message_of(step.key)
-    name = ctx.graph.name(key) if key else None
-    return name if name and name != step.message_id else f"message {step.message_id}"
-
 
 @rule(id="DV204", name="duplicate-step", severity=Severity.ERROR,
       title="Two plug-in steps register the same plug-in type for the same event",
@@ -58,11 +53,9 @@ def check(ctx: RuleContext):
       (Solution Checker rule `meta-remove-dup-reg`, severity Critical)
     """
     groups: dict[tuple, list[Step]] = defaultdict(list)
-    seen: set[str] = set()
     for step in ctx.components(Step):
-        if step.key in seen or not step.enabled:
+        if not step.enabled:
             continue
-        seen.add(step.key)
         handlers = ctx.graph.requires(step.key, [HANDLER])
         message = step.message_id or ctx.graph.message_of(step.key)
         if not handlers or not message:
@@ -76,7 +69,7 @@ def check(ctx: RuleContext):
             continue
         keep = members[0]
         type_name = _type_name(ctx, identity[0])
-        message = _message_name(ctx, keep)
+        message = ctx.graph.message_label(keep)
         table = f" of {keep.primary_entity}" if keep.primary_entity else ""
         filters = (f", filtering attributes {','.join(sorted(keep.filtering_attributes))}"
                    if keep.filtering_attributes else ", no filtering attributes")

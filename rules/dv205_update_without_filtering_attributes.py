@@ -38,11 +38,7 @@ def check(ctx: RuleContext):
       (Solution Checker rule `meta-avoid-reg-no-attribute`)
     - https://learn.microsoft.com/power-apps/developer/data-platform/register-plug-in#general-configuration-information-fields
     """
-    seen: set[str] = set()
     for step in ctx.components(Step):
-        if step.key in seen:
-            continue
-        seen.add(step.key)
         if step.filtering_attributes:
             continue
         if sdk_messages.message_name(step.message_id) != "Update":  # the id settles it; names are not trusted

@@ -43,11 +43,7 @@ def check(ctx: RuleContext):
       (Solution Checker rules `meta-avoid-reg-retrieve`, severity Medium, and
       `meta-avoid-retrievemultiple-annotation`, severity High)
     """
-    seen: set[str] = set()
     for step in ctx.components(Step):
-        if step.key in seen:
-            continue
-        seen.add(step.key)
         message = sdk_messages.message_name(step.message_id)  # the id settles it; names are not trusted
         if message not in _RETRIEVE_MESSAGES:
             continue

@@ -37,16 +37,11 @@ def check(ctx: RuleContext):
       (Solution Checker rule `meta-avoid-crm4-event`: "Don't use Microsoft Dynamics CRM 4.0 plug-in
       registration stage")
     """
-    seen: set[str] = set()
     for step in ctx.components(Step):
-        if step.key in seen:
-            continue
-        seen.add(step.key)
         if step.stage != _CRM4_POST_OPERATION:
             continue
         message = ctx.graph.message_of(step.key)
-        name = ctx.graph.name(message) if message else None
-        on = "" if not name else f" on message {name}" if name == step.message_id else f" on {name}"
+        on = f" on {ctx.graph.message_label(step)}"
         table = f" of {step.primary_entity}" if step.primary_entity else ""
         yield ctx.finding(
             step,

@@ -35,11 +35,7 @@ def check(ctx: RuleContext):
       ("The Execute message is available, but you shouldn't register extensions for it since
       every operation calls it.")
     """
-    seen: set[str] = set()
     for step in ctx.components(Step):
-        if step.key in seen:
-            continue
-        seen.add(step.key)
         if sdk_messages.message_name(step.message_id) != "Execute":
             continue
         yield ctx.finding(

@@ -88,11 +88,7 @@ def check(ctx: RuleContext):
     - https://learn.microsoft.com/power-apps/developer/data-platform/reference/entities/activitypointer
       (PrimaryIdAttribute `activityid`)
     """
-    seen: set[str] = set()
     for step in ctx.components(Step):
-        if step.key in seen:
-            continue
-        seen.add(step.key)
         if not step.filtering_attributes:
             continue
         problems = []

@@ -4,11 +4,6 @@ from analyzer.model import Step
 from analyzer.rule import RuleContext, Severity, rule
 
 
-def _message_name(ctx: RuleContext, step: Step) -> str:
-    key = ctx.graph.message_of(step.key)
-    name = ctx.graph.name(key) if key else None
-    return name if name and name != step.message_id else f"message {step.message_id}"
-
 
 @rule(id="DV210", name="rank-collision", severity=Severity.NOTE,
       title="Synchronous plug-in steps on the same event share an execution order",
@@ -57,11 +52,9 @@ def check(ctx: RuleContext):
       (plug-ins are ordered within a stage by `SdkMessageProcessingStep.Rank`)
     """
     groups: dict[tuple, list[Step]] = defaultdict(list)
-    seen: set[str] = set()
     for step in ctx.components(Step):
-        if step.key in seen or not step.enabled:
+        if not step.enabled:
             continue
-        seen.add(step.key)
         message = step.message_id or ctx.graph.message_of(step.key)
         if step.mode != 0 or step.rank is None or step.stage is None or not message:
             continue
@@ -71,7 +64,7 @@ def check(ctx: RuleContext):
         if len(members) < 2:
             continue
         first = members[0]
-        message = _message_name(ctx, first)
+        message = ctx.graph.message_label(first)
         table = f" of {first.primary_entity}" if first.primary_entity else ""
         for step in members[1:]:
             others = ", ".join(f"'{m.name}'" for m in members if m.key != step.key)
