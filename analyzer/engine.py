@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Iterable
@@ -10,7 +11,7 @@ from analyzer.graph import DependencyGraph, build_graph
 from analyzer.model import Solution
 from analyzer.reader import Limits, load
 from analyzer.registry import Registry, discover
-from analyzer.rule import Finding, Rule, RuleContext, Severity
+from analyzer.rule import Finding, Rule, RuleContext, Severity, ordered_components
 
 
 @dataclass(frozen=True)
@@ -41,11 +42,15 @@ def run_rules(solutions: list[Solution], rules: Iterable[Rule], *, graph: Depend
               options: dict[str, dict[str, Any]] | None = None,
               severities: dict[str, Severity] | None = None) -> AnalysisResult:
     graph = graph or build_graph(solutions)
+    # The model and graph live until the end of the run: keep the collector from re-scanning
+    # them on every collection (the main source of non-linear time on large solutions).
+    gc.freeze()
     rules = list(rules)
     result = AnalysisResult(solutions=solutions, graph=graph, rules=rules)
+    ordered = ordered_components(solutions)
     seen: set[tuple] = set()
     for r in rules:
-        ctx = RuleContext(r, solutions, graph, (options or {}).get(r.id), (severities or {}).get(r.id))
+        ctx = RuleContext(r, solutions, graph, (options or {}).get(r.id), (severities or {}).get(r.id), ordered)
         try:
             found = list(r.check(ctx))
         except Exception as exc:  # noqa: BLE001 - one broken rule must not stop the others
@@ -64,7 +69,11 @@ def load_all(paths: Iterable[str], limits: Limits | None = None, jobs: int = 1) 
     """Read packages, in parallel processes when ``jobs`` > 1 (each package is independent)."""
     paths = list(paths)
     if jobs <= 1 or len(paths) < 2:
-        return [load(p, limits) for p in paths]
+        solutions = []
+        for p in paths:
+            solutions.append(load(p, limits))
+            gc.freeze()  # a read solution lives to the end of the run; stop re-scanning it
+        return solutions
     with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
         return list(pool.map(load, paths, [limits] * len(paths)))
 

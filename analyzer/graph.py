@@ -52,6 +52,7 @@ class DependencyGraph:
 
     def __init__(self) -> None:
         self.nx = nx.DiGraph()
+        self._call_graph: nx.DiGraph | None = None
 
     # --- building ---------------------------------------------------------------------------
     def add_component(self, c: Component) -> None:
@@ -105,10 +106,12 @@ class DependencyGraph:
         return sorted(s for s in self.nx.predecessors(key) if self._match(s, key, types)) if key in self.nx else []
 
     def edges(self, types: Iterable[str] | None = None) -> Iterator[tuple[str, str, frozenset[str]]]:
+        """Edges (of the given types), sorted by source and target."""
         types = set(types) if types is not None else None
-        for s, t, data in sorted(self.nx.edges(data=True), key=lambda e: (e[0], e[1])):
-            if types is None or data["types"] & types:
-                yield s, t, frozenset(data["types"])
+        chosen = [(s, t, data["types"]) for s, t, data in self.nx.edges(data=True)
+                  if types is None or data["types"] & types]
+        for s, t, found in sorted(chosen, key=lambda e: (e[0], e[1])):
+            yield s, t, frozenset(found)
 
     def nodes(self, kind: str | None = None, external: str | None | bool = False) -> list[str]:
         """Node keys, sorted; ``external=None`` for analyzed components only, a string for that kind."""
@@ -170,8 +173,10 @@ class DependencyGraph:
         """Who runs whom: process -> message it calls -> the action, flows and steps that run on it.
 
         Edge attribute ``via`` is the reference type (invokes, calls, child_workflow, defined_by,
-        triggers, runs_step). Used for call cycles and depth.
+        triggers, runs_step). Used for call cycles and depth; built once, so do not modify it.
         """
+        if self._call_graph is not None:
+            return self._call_graph
         calls = nx.DiGraph()
         for s, t, types in self.edges([INVOKES, CALLS, CHILD_WORKFLOW, DEFINED_BY]):
             calls.add_edge(s, t, via=sorted(types)[0])
@@ -179,6 +184,7 @@ class DependencyGraph:
             calls.add_edge(t, s, via="triggers")
         for s, t, _types in self.edges([REGISTERED_ON]):
             calls.add_edge(t, s, via="runs_step")
+        self._call_graph = calls
         return calls
 
 

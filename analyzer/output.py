@@ -14,6 +14,10 @@ def write_atomic(path: str, text: str) -> None:
 def write_atomic_bytes(path: str, data: bytes) -> None:
     """Write to a temporary file beside the target, then rename it over the target."""
     target = Path(path)
+    if target.exists() and not target.is_file():  # /dev/null, a FIFO: never replace a device by a file
+        with open(target, "wb") as fh:
+            fh.write(data)
+        return
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -84,30 +84,37 @@ def rule(*, id: str, name: str, title: str, severity: Severity, fix: str, tags: 
     return wrap
 
 
+def ordered_components(solutions: list[Solution]) -> list[Component]:
+    """Components solution by solution in key order. One shipped in two analyzed solutions (a base
+    and its patch) is listed once, from the first solution, as the graph holds it once."""
+    seen: set[str] = set()
+    ordered = []
+    for solution in solutions:
+        for c in sorted(solution.components, key=lambda c: c.key):
+            if c.key not in seen:
+                seen.add(c.key)
+                ordered.append(c)
+    return ordered
+
+
 class RuleContext:
     """What a check sees: the solutions, their graph, its options, and a finding factory."""
 
     def __init__(self, rule: Rule, solutions: list[Solution], graph: "DependencyGraph",
-                 options: dict[str, Any] | None = None, severity: Severity | None = None):
+                 options: dict[str, Any] | None = None, severity: Severity | None = None,
+                 ordered: list[Component] | None = None):
         self.rule = rule
         self.solutions = solutions
         self.graph = graph
         self.options = {**rule.options, **(options or {})}
         self.severity = severity or rule.severity
+        self._ordered = ordered if ordered is not None else ordered_components(solutions)
 
     def components(self, kind: str | type | None = None) -> Iterator[Component]:
-        """Every analyzed component (of a kind name or class), solution by solution in key order.
-
-        A component shipped in two analyzed solutions (a base and its patch) is yielded once,
-        from the first solution, as the graph holds it once."""
-        seen: set[str] = set()
-        for solution in self.solutions:
-            for c in sorted(solution.components, key=lambda c: c.key):
-                if c.key in seen:
-                    continue
-                seen.add(c.key)
-                if kind is None or (c.KIND == kind if isinstance(kind, str) else isinstance(c, kind)):
-                    yield c
+        """Every analyzed component (of a kind name or class), solution by solution in key order."""
+        for c in self._ordered:
+            if kind is None or (c.KIND == kind if isinstance(kind, str) else isinstance(c, kind)):
+                yield c
 
     def finding(self, component: Component | ComponentSummary, message: str, *, related: Iterable[str] = (),
                 severity: Severity | None = None, fix: str | None = None,
