@@ -15,6 +15,14 @@ from analyzer.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, SolutionError
 from analyzer.output import write_atomic, write_atomic_bytes
 
 
+def _one_line(text: str, limit: int = 1000) -> str:
+    """A message as one printable line: member names and values from the package may hold newlines,
+    control characters, lone surrogates or a megabyte of text."""
+    text = "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text[:limit * 2])
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 @contextmanager
 def _errors(debug: bool):
     """Bad input ends with one line and exit 2; a traceback only with --debug."""
@@ -23,7 +31,7 @@ def _errors(debug: bool):
     except SolutionError as exc:
         if debug:
             traceback.print_exc()
-        click.echo(f"error: {exc}", err=True)
+        click.echo(_one_line(f"error: {exc}"), err=True)
         sys.exit(EXIT_ERROR)
     except (KeyboardInterrupt, click.exceptions.Exit, click.ClickException, SystemExit):
         raise
@@ -33,11 +41,16 @@ def _errors(debug: bool):
     except Exception as exc:  # noqa: BLE001 - the last line of defence for a CI gate
         if debug:
             traceback.print_exc()
-        click.echo(f"error: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
+        click.echo(_one_line(f"error: internal error: {type(exc).__name__}: {exc}") + " (run with --debug for details)",
+                   err=True)
         sys.exit(EXIT_ERROR)
 
 
 def _emit(text: str, output: str | None) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (an undecodable file name in a folder): print it escaped
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
     if output:
         write_atomic(output, text)
     else:
@@ -108,9 +121,9 @@ def check(ctx: click.Context, paths, fmt, output, fail_on, select, ignore, max_d
         color = fmt == "text" and not output and sys.stdout.isatty()
         FORMATS[fmt](result, buffer, color=color)
         _emit(buffer.getvalue(), output)
-        if result.errors:
-            for e in result.errors:
-                click.echo(f"error: rule {e.rule} crashed: {e.message}", err=True)
+        if result.errors:  # one line, however many rules crashed; the report lists each
+            crashed = "; ".join(f"{e.rule} ({e.message})" for e in result.errors)
+            click.echo(_one_line(f"error: {len(result.errors)} rule(s) crashed: {crashed}"), err=True)
             sys.exit(EXIT_ERROR)
         worst = max((f.severity.rank for f in result.findings if not f.suppressed), default=0)
         sys.exit(EXIT_FINDINGS if worst >= FAIL_ON[fail_on] else EXIT_CLEAN)

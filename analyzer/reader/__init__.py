@@ -13,7 +13,7 @@ from typing import Callable, Iterable
 
 from analyzer import sdk_messages
 from analyzer.errors import SolutionError
-from analyzer.model import Component, OtherComponent, Solution, Step, Workflow
+from analyzer.model import Component, OtherComponent, Solution, SourceLocation, Step, Workflow
 from analyzer.reader.context import ReadContext
 from analyzer.reader.customapis import read_custom_apis
 from analyzer.reader.manifest import read_manifest
@@ -75,6 +75,7 @@ def _read(package: Package) -> Solution:
         raise package.error("the package has solution.xml but no customizations.xml")
     components += _from_component_files(ctx)
     components += read_custom_apis(ctx)
+    components, duplicates = _first_of_each_key(components)
     components = _resolve_action_messages(components)
     components += _other_root_components(manifest, components)
     return Solution(
@@ -83,7 +84,7 @@ def _read(package: Package) -> Solution:
         display_name=manifest.display_name, option_value_prefix=manifest.option_value_prefix,
         package_version=manifest.package_version, generated_by=manifest.generated_by,
         root_components=manifest.root_components, missing_dependencies=manifest.missing_dependencies,
-        components=tuple(components),
+        components=tuple(components), duplicates=tuple(duplicates),
     )
 
 
@@ -123,6 +124,20 @@ def _from_component_files(ctx: ReadContext) -> Iterable[Component]:
         if lower.endswith("_managed.xml") or not any(fnmatch.fnmatchcase(lower, g) for g in _COMPONENT_FILES):
             continue
         yield from _dispatch(parse_member(ctx.package, member), member, ctx)
+
+
+def _first_of_each_key(components: list[Component]) -> tuple[list[Component], list[tuple[str, SourceLocation]]]:
+    """Keep the first component of each key; the later ones are returned as (key, location) duplicates."""
+    kept: list[Component] = []
+    duplicates: list[tuple[str, SourceLocation]] = []
+    seen: set[str] = set()
+    for c in components:
+        if c.key in seen:
+            duplicates.append((c.key, c.source or SourceLocation("")))
+            continue
+        seen.add(c.key)
+        kept.append(c)
+    return kept, duplicates
 
 
 def _resolve_action_messages(components: list[Component]) -> list[Component]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from lxml import etree
@@ -36,14 +37,18 @@ def read_manifest(package: Package, member: str) -> Manifest:
         raise package.error("solution manifest has no <UniqueName>", member, line(manifest))
     managed_text = text(manifest, "Managed") or "0"
     if managed_text not in ("0", "1", "2"):
-        raise package.error(f"<Managed> must be 0, 1 or 2, not {managed_text!r}", member,
+        raise package.error(f"<Managed> must be 0, 1 or 2, not {_shorten(managed_text)!r}", member,
                             line(child(manifest, "Managed")))
+    version = text(manifest, "Version") or ""
+    if version and not _VERSION.fullmatch(version):
+        raise package.error(f"<Version> must be numeric (major.minor[.build[.revision]]), not {_shorten(version)!r}",
+                            member, line(child(manifest, "Version")))
     publisher = child(manifest, "Publisher")
     names = child(manifest, "LocalizedNames")
     first_name = child(names, "LocalizedName") if names is not None else None
     return Manifest(
         unique_name=unique,
-        version=text(manifest, "Version") or "",
+        version=version,
         managed=int(managed_text),
         publisher=(text(publisher, "UniqueName") or "") if publisher is not None else "",
         prefix=(text(publisher, "CustomizationPrefix") or "") if publisher is not None else "",
@@ -54,6 +59,15 @@ def read_manifest(package: Package, member: str) -> Manifest:
         root_components=tuple(_roots(manifest, member)),
         missing_dependencies=tuple(_missing(manifest, member)),
     )
+
+
+# A solution version is two to four dot-separated numbers ("1.0", "0.1.0.60", "20260130.2"); an import
+# rejects anything else, so the reader does too. One bare number is tolerated.
+_VERSION = re.compile(r"[0-9]+(?:\.[0-9]+){0,3}")
+
+
+def _shorten(value: str, limit: int = 40) -> str:
+    return value if len(value) <= limit else value[:limit] + "…"
 
 
 def _roots(manifest: etree._Element, member: str):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO, Iterator
@@ -148,7 +149,8 @@ class ZipPackage(Package):
         info = self._infos[member]
         try:
             raw = self._zip.open(info)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError,
+                RuntimeError) as exc:
             raise self.error(f"cannot read member ({exc})", member) from None
         return _GuardedStream(_CountingReader(raw, self, info), self, member)  # type: ignore[return-value]
 
@@ -172,7 +174,7 @@ class _GuardedStream:
             return self._inner.read(n)
         except SolutionError:
             raise
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError) as exc:
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError) as exc:
             raise self._package.error(f"corrupt or truncated member ({exc})", self._member) from None
 
     def close(self) -> None:

@@ -62,11 +62,15 @@ def read_assembly(elem: etree._Element, member: str, ctx: ReadContext) -> list:
     return found
 
 
-# "Contoso.Plugins.PostCreate: Create of account" — the platform's generated step name.
-_STEP_NAME = re.compile(r"^.+?:\s+(?P<message>[A-Za-z_][\w.]*)\s+of\s+(?P<entity>.+)$")
+# "Contoso.Plugins.PostCreate: Create of account" — the platform's generated step name. DOTALL: with a
+# newline in the name, ".+$" used to backtrack once per colon, quadratic in the name's length.
+_STEP_NAME = re.compile(r"^.+?:\s+(?P<message>[A-Za-z_][\w.]*)\s+of\s+(?P<entity>.+)$", re.DOTALL)
+_MAX_STEP_NAME = 2000  # generated names are a type name, a message and a table: far shorter
 
 
 def infer_message(step_name: str) -> str | None:
+    if len(step_name) > _MAX_STEP_NAME:
+        return None
     match = _STEP_NAME.match(step_name.strip())
     return match.group("message") if match else None
 

@@ -56,10 +56,8 @@ def read_workflow(elem: etree._Element, member: str, ctx: ReadContext) -> Workfl
     if category == 3 and unique_name:
         fields["message_name"] = f"{ctx.prefix}_{unique_name}" if ctx.prefix else unique_name
     if body_member:
-        if body_member.lower().endswith(".json"):
-            fields.update(read_flow_body(ctx, body_member))
-        else:
-            fields.update(read_xaml_body(ctx, body_member))
+        reader = read_flow_body if body_member.lower().endswith(".json") else read_xaml_body
+        fields.update(ctx.body(body_member, reader))
     return Workflow(**fields)
 
 

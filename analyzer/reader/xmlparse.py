@@ -131,7 +131,7 @@ def integer(elem: etree._Element | None, name: str | None = None) -> int | None:
     except ValueError:
         try:
             return int(float(value))
-        except ValueError:
+        except (ValueError, OverflowError):  # "abc", "nan"; "inf", "1e400", a 5000-digit number
             return None
 
 
