@@ -2,7 +2,6 @@ from analyzer.model import Component, PluginAssembly, WebResource, Workflow
 from analyzer.rule import RuleContext, Severity, rule
 
 
-
 def _missing(c: Component) -> tuple[str, str] | None:
     """(XML element that names the file, what the file holds) when the reader found no such member."""
     if isinstance(c, Workflow) and c.body_missing:
