@@ -39,6 +39,11 @@ _READERS: dict[str, Callable] = {
     "environmentvariabledefinition": read_environment_variable,
 }
 
+# The same readers' elements as customizations.xml spells them.
+ITEM_NAMES = ("Workflow", "PluginAssembly", "SdkMessageProcessingStep", "Entity", "Role", "WebResource",
+              "connectionreference", "EnvironmentVariableDefinition")
+assert {n.lower() for n in ITEM_NAMES} == set(_READERS)
+
 # Where an unpacked folder keeps one component per file (lower-cased fnmatch globs; `*` spans folders).
 _COMPONENT_FILES = (
     "workflows/*.data.xml",
@@ -113,7 +118,7 @@ def _dispatch(elem, member: str, ctx: ReadContext) -> list[Component]:
 def _from_customizations(ctx: ReadContext, member: str) -> list[Component]:
     found: list[Component] = []
     with ctx.package.open(member) as stream:
-        for _container, item in iter_items(ctx.package, member, stream):
+        for item in iter_items(ctx.package, member, stream, ITEM_NAMES):
             found += _dispatch(item, member, ctx)
     return found
 

@@ -7,13 +7,14 @@ from lxml import etree
 from analyzer.model import (ConnectionReference, Entity, EnvironmentVariable, SecurityRole, SourceLocation,
                             WebResource, norm_id)
 from analyzer.reader.context import ReadContext
-from analyzer.reader.xmlparse import attr, child, children, flag, integer, line, text
+from analyzer.reader.xmlparse import attr, child, children, fields, flag, integer, line, text
 
 
 def read_entity(elem: etree._Element, member: str, ctx: ReadContext) -> Entity:
-    info = child(elem, "EntityInfo")
+    f = fields(elem)
+    info = child(f, "EntityInfo")
     inner = child(info, "entity") if info is not None else None
-    name_el = child(elem, "Name")
+    name_el = child(f, "Name")
     schema = (attr(inner, "Name") if inner is not None else None) or text(name_el) or "(unnamed)"
     display = attr(name_el, "LocalizedName") if name_el is not None else None
     return Entity(
@@ -25,9 +26,10 @@ def read_entity(elem: etree._Element, member: str, ctx: ReadContext) -> Entity:
 
 
 def read_role(elem: etree._Element, member: str, ctx: ReadContext) -> SecurityRole:
+    f = fields(elem)
     role_id = norm_id(attr(elem, "id"))
     name = attr(elem, "name") or role_id or "(unnamed role)"
-    privs = child(elem, "RolePrivileges")
+    privs = child(f, "RolePrivileges")
     names = tuple(sorted({attr(p, "name") for p in children(privs, "RolePrivilege") if attr(p, "name")})) \
         if privs is not None else ()
     return SecurityRole(ident=role_id or name.lower(), name=name, solution=ctx.solution,
@@ -35,25 +37,28 @@ def read_role(elem: etree._Element, member: str, ctx: ReadContext) -> SecurityRo
 
 
 def read_connection_reference(elem: etree._Element, member: str, ctx: ReadContext) -> ConnectionReference:
-    logical = attr(elem, "connectionreferencelogicalname") or text(elem, "connectionreferencelogicalname") or "(unnamed)"
+    f = fields(elem)
+    logical = attr(elem, "connectionreferencelogicalname") or text(f, "connectionreferencelogicalname") or "(unnamed)"
     return ConnectionReference(
-        ident=logical.lower(), name=text(elem, "connectionreferencedisplayname") or logical, solution=ctx.solution,
-        source=SourceLocation(member, line(elem)), logical_name=logical.lower(), connector_id=text(elem, "connectorid"))
+        ident=logical.lower(), name=text(f, "connectionreferencedisplayname") or logical, solution=ctx.solution,
+        source=SourceLocation(member, line(elem)), logical_name=logical.lower(), connector_id=text(f, "connectorid"))
 
 
 def read_environment_variable(elem: etree._Element, member: str, ctx: ReadContext) -> EnvironmentVariable:
-    schema = attr(elem, "schemaname") or text(elem, "schemaname") or "(unnamed)"
-    label = child(elem, "displayname")
+    f = fields(elem)
+    schema = attr(elem, "schemaname") or text(f, "schemaname") or "(unnamed)"
+    label = child(f, "displayname")
     return EnvironmentVariable(
         ident=schema.lower(), name=(attr(label, "default") if label is not None else None) or schema,
         solution=ctx.solution, source=SourceLocation(member, line(elem)), schema_name=schema,
-        type=integer(elem, "type"), is_required=flag(elem, "isrequired"))
+        type=integer(f, "type"), is_required=flag(f, "isrequired"))
 
 
 def read_web_resource(elem: etree._Element, member: str, ctx: ReadContext) -> WebResource:
-    wr_id = norm_id(text(elem, "WebResourceId") or attr(elem, "WebResourceId"))
-    name = text(elem, "Name") or wr_id or "(unnamed)"
-    file_name = text(elem, "FileName")
+    f = fields(elem)
+    wr_id = norm_id(text(f, "WebResourceId") or attr(elem, "WebResourceId"))
+    name = text(f, "Name") or wr_id or "(unnamed)"
+    file_name = text(f, "FileName")
     file_member = ctx.member_for(file_name)
     if member.lower().endswith(".data.xml"):
         # Unpacked folders keep the content beside its .data.xml under the resource's own name;
@@ -62,6 +67,6 @@ def read_web_resource(elem: etree._Element, member: str, ctx: ReadContext) -> We
         file_member = ctx.package.find(file_name)
     return WebResource(
         ident=wr_id or name.lower(), name=name, solution=ctx.solution, source=SourceLocation(member, line(elem)),
-        display_name=text(elem, "DisplayName"), type=integer(elem, "WebResourceType"),
+        display_name=text(f, "DisplayName"), type=integer(f, "WebResourceType"),
         file_path=file_member or (file_name.strip("/") if file_name else None),
         file_missing=bool(file_name) and file_member is None)

@@ -9,7 +9,7 @@ from lxml import etree
 from analyzer import sdk_messages
 from analyzer.model import PluginAssembly, PluginType, SourceLocation, Step, StepImage, norm_id
 from analyzer.reader.context import ReadContext
-from analyzer.reader.xmlparse import attr, child, children, csv_list, flag, integer, line, text
+from analyzer.reader.xmlparse import attr, child, children, csv_list, fields, flag, integer, line, text
 
 
 def split_qualified_name(aqn: str) -> tuple[str, str]:
@@ -31,22 +31,23 @@ def _assembly_part(full_name: str, key: str) -> str | None:
 
 def read_assembly(elem: etree._Element, member: str, ctx: ReadContext) -> list:
     """A PluginAssembly element -> [PluginAssembly, PluginType, …]."""
+    f = fields(elem)
     full_name = attr(elem, "FullName") or ""
     asm_name = full_name.split(",")[0].strip() or "(unnamed)"
     asm_id = norm_id(attr(elem, "PluginAssemblyId"))
-    file_name = text(elem, "FileName")
+    file_name = text(f, "FileName")
     file_member = ctx.member_for(file_name)
     assembly = PluginAssembly(
         ident=asm_id or asm_name.lower(), name=asm_name, solution=ctx.solution,
         source=SourceLocation(member, line(elem)), full_name=full_name,
         version=_assembly_part(full_name, "Version"),
         public_key_token=_assembly_part(full_name, "PublicKeyToken"),
-        isolation_mode=integer(elem, "IsolationMode"), source_type=integer(elem, "SourceType"),
+        isolation_mode=integer(f, "IsolationMode"), source_type=integer(f, "SourceType"),
         file_path=file_member or (file_name.strip("/") if file_name else None),
         file_missing=bool(file_name) and file_member is None,
     )
     found: list = [assembly]
-    types = child(elem, "PluginTypes")
+    types = child(f, "PluginTypes")
     for t in children(types, "PluginType") if types is not None else ():
         aqn = attr(t, "AssemblyQualifiedName") or ""
         type_name, _ = split_qualified_name(aqn) if aqn else (attr(t, "Name") or "", "")
@@ -77,9 +78,10 @@ def infer_message(step_name: str) -> str | None:
 
 def read_step(elem: etree._Element, member: str, ctx: ReadContext) -> list:
     """An SdkMessageProcessingStep element -> [Step, StepImage, …]."""
+    f = fields(elem)
     step_id = norm_id(attr(elem, "SdkMessageProcessingStepId"))
     name = attr(elem, "Name") or "(unnamed step)"
-    message_id = norm_id(text(elem, "SdkMessageId"))
+    message_id = norm_id(text(f, "SdkMessageId"))
     message_name = sdk_messages.message_name(message_id)
     inferred = False
     if message_name is None:
@@ -88,20 +90,20 @@ def read_step(elem: etree._Element, member: str, ctx: ReadContext) -> list:
     ident = step_id or name.lower()
     step_key = f"step:{ident}"
     images = tuple(_read_images(elem, member, ctx, step_key))
-    state = integer(elem, "StateCode")
+    state = integer(f, "StateCode")
     step = Step(
         ident=ident, name=name, solution=ctx.solution, source=SourceLocation(member, line(elem)),
         message_id=message_id, message_name=message_name, message_inferred=inferred,
-        primary_entity=(text(elem, "PrimaryEntity") or "").lower() or None,
-        secondary_entity=(text(elem, "SecondaryEntity") or "").lower() or None,
-        stage=integer(elem, "Stage"), mode=integer(elem, "Mode"), rank=integer(elem, "Rank"),
-        filtering_attributes=csv_list(text(elem, "FilteringAttributes")),
-        plugin_type_id=norm_id(text(elem, "PluginTypeId")),
-        plugin_type_name=text(elem, "PluginTypeName"),
-        invocation_source=integer(elem, "InvocationSource"),
+        primary_entity=(text(f, "PrimaryEntity") or "").lower() or None,
+        secondary_entity=(text(f, "SecondaryEntity") or "").lower() or None,
+        stage=integer(f, "Stage"), mode=integer(f, "Mode"), rank=integer(f, "Rank"),
+        filtering_attributes=csv_list(text(f, "FilteringAttributes")),
+        plugin_type_id=norm_id(text(f, "PluginTypeId")),
+        plugin_type_name=text(f, "PluginTypeName"),
+        invocation_source=integer(f, "InvocationSource"),
         enabled=state != 1,  # statecode 1 = Disabled
-        async_auto_delete=flag(elem, "AsyncAutoDelete"),
-        impersonating_user_id=norm_id(text(elem, "ImpersonatingUserId")),
+        async_auto_delete=flag(f, "AsyncAutoDelete"),
+        impersonating_user_id=norm_id(text(f, "ImpersonatingUserId")),
         images=images,
     )
     return [step, *images]

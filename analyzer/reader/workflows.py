@@ -10,7 +10,7 @@ from lxml import etree
 from analyzer import sdk_messages
 from analyzer.model import FlowCall, FlowTrigger, InvokedMessage, SourceLocation, Workflow, norm_id
 from analyzer.reader.context import ReadContext
-from analyzer.reader.xmlparse import attr, csv_list, flag, integer, line, local, parse_bytes, text
+from analyzer.reader.xmlparse import attr, csv_list, fields, flag, integer, line, local, parse_bytes, text
 
 _PERFORM_OPERATIONS = {
     "performboundaction", "performunboundaction",
@@ -20,13 +20,14 @@ _NAMESPACE = "microsoft.dynamics.crm."
 
 
 def read_workflow(elem: etree._Element, member: str, ctx: ReadContext) -> Workflow:
+    f = fields(elem)
     wf_id = norm_id(attr(elem, "WorkflowId"))
-    name = attr(elem, "Name") or text(elem, "UniqueName") or wf_id or "(unnamed)"
-    category = integer(elem, "Category")
-    unique_name = text(elem, "UniqueName")
-    body_file = text(elem, "XamlFileName") or text(elem, "JsonFileName")
+    name = attr(elem, "Name") or text(f, "UniqueName") or wf_id or "(unnamed)"
+    category = integer(f, "Category")
+    unique_name = text(f, "UniqueName")
+    body_file = text(f, "XamlFileName") or text(f, "JsonFileName")
     body_member = ctx.member_for(body_file)
-    fields: dict = dict(
+    values: dict = dict(
         ident=wf_id or (unique_name or name).lower(),
         name=name,
         solution=ctx.solution,
@@ -34,31 +35,31 @@ def read_workflow(elem: etree._Element, member: str, ctx: ReadContext) -> Workfl
         unique_name=unique_name,
         category=category,
         category_name=sdk_messages.WORKFLOW_CATEGORIES.get(category, "unknown") if category is not None else "unknown",
-        mode=integer(elem, "Mode"),
-        scope=integer(elem, "Scope"),
-        state_code=integer(elem, "StateCode"),
-        status_code=integer(elem, "StatusCode"),
-        subprocess=flag(elem, "Subprocess"),
-        on_demand=flag(elem, "OnDemand"),
-        trigger_on_create=flag(elem, "TriggerOnCreate"),
-        trigger_on_delete=flag(elem, "TriggerOnDelete"),
-        trigger_on_update_attributes=csv_list(text(elem, "TriggerOnUpdateAttributeList")),
-        create_stage=integer(elem, "CreateStage"),
-        update_stage=integer(elem, "UpdateStage"),
-        delete_stage=integer(elem, "DeleteStage"),
-        primary_entity=_entity(text(elem, "PrimaryEntity")),
-        run_as=integer(elem, "RunAs"),
-        is_transacted=flag(elem, "IsTransacted") if text(elem, "IsTransacted") is not None else None,
-        sdk_message_id=norm_id(text(elem, "SdkMessageId")),
+        mode=integer(f, "Mode"),
+        scope=integer(f, "Scope"),
+        state_code=integer(f, "StateCode"),
+        status_code=integer(f, "StatusCode"),
+        subprocess=flag(f, "Subprocess"),
+        on_demand=flag(f, "OnDemand"),
+        trigger_on_create=flag(f, "TriggerOnCreate"),
+        trigger_on_delete=flag(f, "TriggerOnDelete"),
+        trigger_on_update_attributes=csv_list(text(f, "TriggerOnUpdateAttributeList")),
+        create_stage=integer(f, "CreateStage"),
+        update_stage=integer(f, "UpdateStage"),
+        delete_stage=integer(f, "DeleteStage"),
+        primary_entity=_entity(text(f, "PrimaryEntity")),
+        run_as=integer(f, "RunAs"),
+        is_transacted=flag(f, "IsTransacted") if text(f, "IsTransacted") is not None else None,
+        sdk_message_id=norm_id(text(f, "SdkMessageId")),
         body_path=body_member or (body_file.strip("/") if body_file else None),
         body_missing=bool(body_file) and body_member is None,
     )
     if category == 3 and unique_name:
-        fields["message_name"] = f"{ctx.prefix}_{unique_name}" if ctx.prefix else unique_name
+        values["message_name"] = f"{ctx.prefix}_{unique_name}" if ctx.prefix else unique_name
     if body_member:
         reader = read_flow_body if body_member.lower().endswith(".json") else read_xaml_body
-        fields.update(ctx.body(body_member, reader))
-    return Workflow(**fields)
+        values.update(ctx.body(body_member, reader))
+    return Workflow(**values)
 
 
 def _entity(value: str | None) -> str | None:
@@ -75,7 +76,7 @@ def read_xaml_body(ctx: ReadContext, member: str) -> dict:
     activities: list[str] = []
     invoked: list[InvokedMessage] = []
     children: list[str] = []
-    for elem in root.iter():
+    for elem in root.iter("{*}ActivityReference", "{*}InvokeSdkMessageActivity", "{*}StartChildWorkflow"):
         name = local(elem.tag)
         if name == "activityreference":
             aqn = attr(elem, "AssemblyQualifiedName")
@@ -98,9 +99,8 @@ def _has_steps(root) -> bool:
     """True when the process body (``<mxswa:Workflow>``) holds any activity; an action with no
     logic of its own is exported as an empty ``<mxswa:Workflow />``. Property elements such as
     ``<mxswa:Workflow.Variables>`` are not activities."""
-    for elem in root.iter():
-        if local(elem.tag) == "workflow":
-            return any(isinstance(c.tag, str) and "." not in local(c.tag) for c in elem)
+    for elem in root.iter("{*}Workflow"):
+        return any(isinstance(c.tag, str) and "." not in local(c.tag) for c in elem)
     return False
 
 

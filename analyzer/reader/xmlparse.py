@@ -8,7 +8,7 @@ matched on their local name, case-insensitively, because the same package mixes
 
 from __future__ import annotations
 
-from typing import IO, Iterator
+from typing import IO, Iterable, Iterator
 
 from lxml import etree
 
@@ -66,33 +66,36 @@ def parse_bytes(package: Package, member: str, data: bytes, *, recover: bool = F
     return root
 
 
-def iter_items(package: Package, member: str, stream: IO[bytes]) -> Iterator[tuple[str, etree._Element]]:
-    """Stream a customizations.xml: yield (container, item) for each grandchild of the root.
+def iter_items(package: Package, member: str, stream: IO[bytes],
+               names: Iterable[str]) -> Iterator[etree._Element]:
+    """Stream a customizations.xml: yield each item (a grandchild of the root) named in ``names``.
 
-    ``<ImportExportXml><Workflows><Workflow/>…`` yields ("workflows", <Workflow>). Each item
-    is cleared after the caller is done with it, so memory stays flat however large the file.
+    ``<ImportExportXml><Workflows><Workflow/>…`` yields the <Workflow>. libxml2 filters the tags,
+    so Python sees one event per item instead of two per element (names match in their given,
+    lower-case and capitalised spellings). Each item is cleared after the caller is done with it,
+    and finished sections are dropped, so memory stays flat however large the file.
     """
-    context = etree.iterparse(stream, events=("start", "end"), **_PARSER_OPTIONS)
-    depth = 0
-    container = ""
+    spellings = {v for n in names for v in (n, n.lower(), n[:1].upper() + n[1:])}
+    context = etree.iterparse(stream, events=("end",), tag=[f"{{*}}{n}" for n in sorted(spellings)],
+                              **_PARSER_OPTIONS)
+    checked = False
     try:
-        for event, elem in context:
-            if event == "start":
-                depth += 1
-                if depth == 1:
-                    _refuse_doctype(package, member, elem.getroottree())
-                elif depth == 2:
-                    container = local(elem.tag)
-                continue
-            depth -= 1
-            if depth == 2:
-                yield container, elem
-                elem.clear(keep_tail=False)
-                parent = elem.getparent()
-                while elem.getprevious() is not None:
-                    del parent[0]
-            elif depth == 1:
-                elem.clear(keep_tail=False)
+        for _event, elem in context:
+            if not checked:
+                _refuse_doctype(package, member, elem.getroottree())
+                checked = True
+            section = elem.getparent()
+            root = section.getparent() if section is not None else None
+            if root is None or root.getparent() is not None:
+                continue  # an element of the same name nested inside an item: part of that item
+            yield elem
+            elem.clear(keep_tail=False)
+            while elem.getprevious() is not None:
+                del section[0]
+            while section.getprevious() is not None:
+                del root[0]
+        if context.root is not None:
+            _refuse_doctype(package, member, context.root.getroottree())
     except etree.XMLSyntaxError as exc:
         raise _syntax_error(package, member, exc) from None
 
@@ -104,7 +107,23 @@ def children(elem: etree._Element, name: str) -> list[etree._Element]:
     return [c for c in elem if local(c.tag) == name]
 
 
-def child(elem: etree._Element, name: str) -> etree._Element | None:
+Fields = dict  # lower-case local name -> first child element of that name
+
+
+def fields(elem: etree._Element) -> Fields:
+    """An element's children by lower-case local name (the first of each), for reading many fields
+    of one record without rescanning its children each time."""
+    found: Fields = {}
+    for c in elem:
+        found.setdefault(local(c.tag), c)
+    return found
+
+
+def child(elem: etree._Element | Fields | None, name: str) -> etree._Element | None:
+    if elem is None:
+        return None
+    if isinstance(elem, dict):
+        return elem.get(name.lower())
     name = name.lower()
     for c in elem:
         if local(c.tag) == name:
@@ -112,7 +131,7 @@ def child(elem: etree._Element, name: str) -> etree._Element | None:
     return None
 
 
-def text(elem: etree._Element | None, name: str | None = None) -> str | None:
+def text(elem: etree._Element | Fields | None, name: str | None = None) -> str | None:
     """Stripped text of ``elem`` (or of its child ``name``); None when absent, nil or empty."""
     if elem is not None and name is not None:
         elem = child(elem, name)
@@ -122,7 +141,7 @@ def text(elem: etree._Element | None, name: str | None = None) -> str | None:
     return value or None
 
 
-def integer(elem: etree._Element | None, name: str | None = None) -> int | None:
+def integer(elem: etree._Element | Fields | None, name: str | None = None) -> int | None:
     value = text(elem, name)
     if value is None:
         return None
@@ -135,13 +154,17 @@ def integer(elem: etree._Element | None, name: str | None = None) -> int | None:
             return None
 
 
-def flag(elem: etree._Element | None, name: str | None = None) -> bool:
+def flag(elem: etree._Element | Fields | None, name: str | None = None) -> bool:
     value = text(elem, name)
     return value is not None and value.lower() in ("1", "true")
 
 
 def attr(elem: etree._Element, name: str) -> str | None:
     """Attribute by case-insensitive local name; None when absent or blank."""
+    value = elem.get(name)  # the usual spelling first: a dictionary lookup, no scan
+    if value is not None:
+        value = value.strip()
+        return value or None
     name = name.lower()
     for key, value in elem.attrib.items():
         if local(key) == name:
