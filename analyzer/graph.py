@@ -137,6 +137,19 @@ class DependencyGraph:
             return name
         return f"message {step.message_id}" if step.message_id else "an unknown message"
 
+    def settled_message(self, step: Step) -> str | None:
+        """The message name when the step's own SdkMessageId settles it: a built-in message id, or
+        the id of an analyzed action's message. A name guessed from the step-name convention is not
+        settled: rules that raise findings on the message kind should not trust it."""
+        name = sdk_messages.message_name(step.message_id)
+        if name or not step.message_id:
+            return name
+        message = self.message_of(step.key)
+        definition = self.definition_of(message) if message else None
+        if isinstance(definition, Workflow) and definition.sdk_message_id == step.message_id:
+            return self.name(message)
+        return None
+
     def definition_of(self, message: str) -> Component | None:
         """The action workflow or Custom API that defines a message, if analyzed."""
         for target in self.requires(message, [DEFINED_BY]):

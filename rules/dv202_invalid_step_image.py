@@ -1,5 +1,5 @@
 from analyzer import sdk_messages
-from analyzer.model import Step, StepImage, Workflow
+from analyzer.model import Step, StepImage
 from analyzer.rule import RuleContext, Severity, rule
 
 _PRE, _POST, _BOTH = 0, 1, 2
@@ -10,21 +10,6 @@ _PRE, _POST, _BOTH = 0, 1, 2
 # Pre/PostEntityImagesCollection, "Write plug-ins for CreateMultiple and UpdateMultiple"). Never reported as
 # "message without images".
 _ALSO_WITH_IMAGES = frozenset({"SetStateDynamicEntity", "CreateMultiple", "UpdateMultiple"})
-
-
-def _known_message(ctx: RuleContext, step: Step) -> tuple[str | None, str | None]:
-    """(message name, graph key) when the step's own SdkMessageId settles the message, else (None, key).
-
-    A name taken from the step-name convention ("<type>: <message> of <table>") is not trusted here: it
-    may only describe the step, never raise a finding."""
-    key = ctx.graph.message_of(step.key)
-    name = sdk_messages.message_name(step.message_id)
-    if name:
-        return name, key
-    definition = ctx.graph.definition_of(key) if key else None
-    if isinstance(definition, Workflow) and step.message_id and definition.sdk_message_id == step.message_id:
-        return ctx.graph.name(key), key
-    return None, key
 
 
 def _supports_images(message: str) -> bool:
@@ -91,7 +76,7 @@ def check(ctx: RuleContext):
         step = ctx.graph.component(image.step_key)
         if not isinstance(step, Step) or image.image_type not in (_PRE, _POST, _BOTH):
             continue
-        message, message_key = _known_message(ctx, step)
+        message, message_key = ctx.graph.settled_message(step), ctx.graph.message_of(step.key)
         has_pre = image.image_type in (_PRE, _BOTH)
         has_post = image.image_type in (_POST, _BOTH)
         problems = []

@@ -1,5 +1,5 @@
 from analyzer import sdk_messages
-from analyzer.model import Step, Workflow
+from analyzer.model import Step
 from analyzer.rule import RuleContext, Severity, rule
 
 # System activity tables: their primary key is activityid (inherited from activitypointer), not <table>id.
@@ -8,18 +8,6 @@ _SYSTEM_ACTIVITIES = frozenset({
     "incidentresolution", "letter", "opportunityclose", "orderclose", "phonecall", "quoteclose",
     "recurringappointmentmaster", "serviceappointment", "socialactivity", "task", "untrackedemail",
 })
-
-
-def _known_message(ctx: RuleContext, step: Step) -> str | None:
-    """The message name when the step's SdkMessageId settles it (built-in id or an analyzed action's id)."""
-    name = sdk_messages.message_name(step.message_id)
-    if name:
-        return name
-    key = ctx.graph.message_of(step.key)
-    definition = ctx.graph.definition_of(key) if key else None
-    if isinstance(definition, Workflow) and step.message_id and definition.sdk_message_id == step.message_id:
-        return ctx.graph.name(key)
-    return None
 
 
 def _primary_keys(table: str) -> set[str]:
@@ -92,7 +80,7 @@ def check(ctx: RuleContext):
         if not step.filtering_attributes:
             continue
         problems = []
-        message = _known_message(ctx, step)
+        message = ctx.graph.settled_message(step)
         listed = ",".join(step.filtering_attributes)
         if message is not None and message not in sdk_messages.FILTERING_ATTRIBUTE_MESSAGES:
             problems.append(f"{message} ignores filtering attributes ({listed}); they are documented for Update, "

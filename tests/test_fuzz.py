@@ -557,7 +557,7 @@ def seed_unpacked_members() -> list[tuple[str, bytes]]:
             elif tag == "Role":
                 name = "Roles/Contoso User.xml"
             elif tag == "WebResource":
-                name = f"WebResources/contoso_/scripts/form.js.data.xml"
+                name = "WebResources/contoso_/scripts/form.js.data.xml"
             else:
                 continue
             container.remove(item)

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
-import pytest
 
 MANIFEST = b"""<ImportExportXml><SolutionManifest><UniqueName>Evil</UniqueName><Version>1.0</Version>
 <Managed>0</Managed><Publisher><UniqueName>p</UniqueName><CustomizationPrefix>p</CustomizationPrefix></Publisher>

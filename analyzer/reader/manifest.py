@@ -9,7 +9,7 @@ from lxml import etree
 
 from analyzer.model import DependencyNode, MissingDependency, RootComponent, SourceLocation, norm_id
 from analyzer.reader.package import Package
-from analyzer.reader.xmlparse import attr, child, children, integer, line, local, parse_member, text
+from analyzer.reader.xmlparse import attr, child, children, line, local, parse_member, text
 
 
 @dataclass
