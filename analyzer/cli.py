@@ -60,15 +60,20 @@ def _emit(text: str, output: str | None) -> None:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dvsa")
 @click.option("--debug", is_flag=True, help="Show tracebacks on errors.")
+@click.option("--max-unzipped-mb", type=click.IntRange(1), default=4096, show_default=True,
+              help="Refuse a zip that inflates to more than this (zip-bomb guard).")
+@click.option("--max-ratio", type=click.FloatRange(1), default=200.0, show_default=True,
+              help="Refuse a zip member compressed more than this many times (zip-bomb guard).")
 @click.pass_context
-def main(ctx: click.Context, debug: bool) -> None:
+def main(ctx: click.Context, debug: bool, max_unzipped_mb: int, max_ratio: float) -> None:
     """Offline analyzer for Dataverse / Dynamics 365 solution packages (.zip or unpacked folder)."""
-    ctx.obj = {"debug": debug}
+    from analyzer.reader import Limits
+    ctx.obj = {"debug": debug, "limits": Limits(max_total_bytes=max_unzipped_mb * 1024 * 1024, max_ratio=max_ratio)}
 
 
-def _load_all(paths: tuple[str, ...]):
-    from analyzer.reader import load
-    return [load(p) for p in paths]
+def _load_all(ctx: click.Context, paths: tuple[str, ...], jobs: int = 1):
+    from analyzer.engine import load_all
+    return load_all(paths, ctx.obj["limits"], jobs)
 
 
 @main.command()
@@ -80,7 +85,7 @@ def inventory(ctx: click.Context, paths: tuple[str, ...], fmt: str, output: str 
     """List every component of each solution: processes, plug-ins, steps, Custom APIs, tables…"""
     from analyzer.report.inventory import FORMATS
     with _errors(ctx.obj["debug"]):
-        solutions = _load_all(paths)
+        solutions = _load_all(ctx, paths)
         buffer = io.StringIO()
         FORMATS[fmt](solutions, buffer)
         _emit(buffer.getvalue(), output)
@@ -116,7 +121,8 @@ def check(ctx: click.Context, paths, fmt, output, fail_on, select, ignore, max_d
     from analyzer.report import FORMATS
     with _errors(ctx.obj["debug"]):
         options = {"DV107": {"max-depth": max_depth}} if max_depth else None
-        result = analyze(paths, select=_split(select), ignore=_split(ignore), options=options, jobs=jobs)
+        result = analyze(paths, select=_split(select), ignore=_split(ignore), options=options, jobs=jobs,
+                         limits=ctx.obj["limits"])
         buffer = io.StringIO()
         color = fmt == "text" and not output and sys.stdout.isatty()
         FORMATS[fmt](result, buffer, color=color)
@@ -172,7 +178,7 @@ def graph(ctx: click.Context, paths, fmt, output, focus, depth, all_kinds) -> No
     from analyzer.engine import analyze
     import graphviz
     with _errors(ctx.obj["debug"]):
-        result = analyze(paths)
+        result = analyze(paths, limits=ctx.obj["limits"])
         kinds = {d.get("kind") for _k, d in result.graph.nx.nodes(data=True)} if all_kinds else DEFAULT_KINDS
         try:
             dot = to_digraph(result.graph, result.findings, focus=focus, depth=depth, kinds=kinds)
@@ -198,10 +204,9 @@ def graph(ctx: click.Context, paths, fmt, output, focus, depth, all_kinds) -> No
 @click.pass_context
 def dependents(ctx: click.Context, paths, key: str) -> None:
     """What blocks deleting a component: everything in the analyzed solutions that requires it."""
-    from analyzer.engine import load_all
     from analyzer.graph import build_graph
     with _errors(ctx.obj["debug"]):
-        graph = build_graph(load_all(paths))
+        graph = build_graph(_load_all(ctx, paths))
         key = key.strip()
         if key not in graph:
             raise SolutionError(f"no component {key!r} in the analyzed solutions; `dvsa inventory` lists the keys")

@@ -132,3 +132,16 @@ def test_input_is_never_changed(tmp_path):
     assert result.returncode == 0, result.stderr
     assert hashlib.sha256(z.read_bytes()).hexdigest() == before and z.stat().st_mtime_ns == mtime
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ok.zip"]  # nothing extracted beside it
+
+
+def test_limits_are_configurable(tmp_path):
+    """A 3 MB member compressed ~1000:1 passes with a generous --max-ratio and fails with the default."""
+    body = b"<ImportExportXml>" + b" " * (3 * 1024 * 1024) + b"</ImportExportXml>"
+    z = make_zip(tmp_path / "airy.zip", {"solution.xml": MANIFEST, "customizations.xml": body})
+    assert_one_line_error(run_dvsa(z), "compression ratio")
+    ok = subprocess.run([sys.executable, "-m", "analyzer", "--max-ratio", "5000", "inventory", str(z)],
+                        capture_output=True, text=True, timeout=60)
+    assert ok.returncode == 0, ok.stderr
+    small = subprocess.run([sys.executable, "-m", "analyzer", "--max-ratio", "5000", "--max-unzipped-mb", "1",
+                            "inventory", str(z)], capture_output=True, text=True, timeout=60)
+    assert small.returncode == 2 and "limit" in small.stderr
