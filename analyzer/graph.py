@@ -161,6 +161,11 @@ class DependencyGraph:
     def steps_on(self, message: str) -> list[Step]:
         return [c for k in self.dependents(message, [REGISTERED_ON]) if isinstance(c := self.component(k), Step)]
 
+    def steps_on_definition(self, key: str) -> list[Step]:
+        """The steps registered on the message an action or Custom API defines, in key order."""
+        steps = {step.key: step for message in self.dependents(key, [DEFINED_BY]) for step in self.steps_on(message)}
+        return [steps[k] for k in sorted(steps)]
+
     def blockers(self, key: str) -> list[tuple[str, str, frozenset[str]]]:
         """What blocks deleting ``key``: (dependent, the part of ``key`` it needs, edge types), sorted.
 

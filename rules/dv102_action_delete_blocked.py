@@ -1,4 +1,3 @@
-from analyzer.graph import DEFINED_BY
 from analyzer.model import Workflow
 from analyzer.rule import RuleContext, Severity, rule
 
@@ -41,13 +40,9 @@ def check(ctx: RuleContext):
     for action in ctx.components(Workflow):
         if not action.is_action:
             continue
-        steps = {}
-        for message in ctx.graph.dependents(action.key, [DEFINED_BY]):
-            for step in ctx.graph.steps_on(message):
-                steps[step.key] = step
-        if not steps:
+        ordered = ctx.graph.steps_on_definition(action.key)
+        if not ordered:
             continue
-        ordered = [steps[k] for k in sorted(steps)]
         names = "; ".join(
             step.display + (f" [solution {step.solution}]" if step.solution != action.solution else "")
             for step in ordered)

@@ -1,4 +1,3 @@
-from analyzer.graph import DEFINED_BY
 from analyzer.model import Workflow
 from analyzer.rule import RuleContext, Severity, rule
 
@@ -47,13 +46,9 @@ def check(ctx: RuleContext):
     for action in ctx.components(Workflow):
         if not action.is_action or action.has_steps is not False:
             continue  # not an action, an action with logic, or no XAML to tell
-        steps = {}
-        for message in ctx.graph.dependents(action.key, [DEFINED_BY]):
-            for step in ctx.graph.steps_on(message):
-                steps[step.key] = step
-        if not steps:
+        ordered = ctx.graph.steps_on_definition(action.key)
+        if not ordered:
             continue
-        ordered = [steps[k] for k in sorted(steps)]
         names = "; ".join(step.display for step in ordered)
         yield ctx.finding(
             action,
