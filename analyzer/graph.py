@@ -342,8 +342,8 @@ def _message(graph: DependencyGraph, index: _Index, name: str | None, message_id
     elif platform_name or (name and _presumed_platform(name)):
         graph.add_reference(key, PLATFORM, name, kind="sdk_message")
     else:
-        declared = key in index.declared or (message_id and f"workflow:{message_id}" in index.declared)
-        graph.add_reference(key, DECLARED if declared else UNRESOLVED, name or message_id, kind="sdk_message")
+        graph.add_reference(key, DECLARED if key in index.declared else UNRESOLVED, name or message_id,
+                            kind="sdk_message")
     return key
 
 

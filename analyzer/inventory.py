@@ -113,10 +113,11 @@ def summary_lines(s: Solution) -> list[str]:
             detail = f" ({', '.join(parts)})" if parts else ""
         elif kind == "plugin_type":
             activities = sum(1 for c in s.components if isinstance(c, PluginType) and c.is_workflow_activity)
-            detail = f" ({activities} custom workflow activities)" if activities else ""
+            detail = f" ({_plural(activities, ('custom workflow activity', 'custom workflow activities'))})" \
+                if activities else ""
         elif kind == "custom_api":
             functions = sum(1 for c in s.components if isinstance(c, CustomApi) and c.is_function)
-            detail = f" ({functions} functions)" if functions else ""
+            detail = f" ({_plural(functions, ('function', 'functions'))})" if functions else ""
         lines.append(_plural(counts[kind], labels) + detail)
     if s.missing_dependencies:
         lines.append(_plural(len(s.missing_dependencies), ("missing dependency", "missing dependencies")))

@@ -247,7 +247,7 @@ class CustomApiField(Component):
     api_key: str = ""
     unique_name: str = ""
     type: int | None = None
-    is_optional: bool = False
+    is_optional: bool | None = None  # None: no <isoptional> element (response properties never have one)
     entity_name: str | None = None
 
 
@@ -375,6 +375,7 @@ class DependencyNode:
     id: str | None = None
     schema_name: str | None = None
     display_name: str | None = None
+    parent_display_name: str | None = None  # e.g. the table of a form or attribute
     solution: str | None = None  # "Active" = unmanaged layer; "Name (version)" otherwise
     ids: tuple[tuple[str, str], ...] = ()  # string-typed nodes: ("uniquename", "cat_X"), …
 

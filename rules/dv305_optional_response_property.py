@@ -8,8 +8,8 @@ from analyzer.rule import RuleContext, Severity, rule
       tags={"custom-api", "import"})
 def check(ctx: RuleContext):
     """## What it does
-    Finds Custom API response properties whose `customapiresponseproperty.xml` carries
-    `<isoptional>1</isoptional>`.
+    Finds Custom API response properties whose `customapiresponseproperty.xml` carries an
+    `<isoptional>` element at all (`1` or `0`).
 
     ## Why is this bad?
     Only request parameters have an **Is Optional** column; the CustomAPIResponseProperty table
@@ -31,11 +31,6 @@ def check(ctx: RuleContext):
     Remove the `<isoptional>` element from the response property. A caller always receives every
     response property (with the type's default value when the plug-in sets none).
 
-    ## Known limitations
-    The docs call any `isoptional` element on a response property invalid, `<isoptional>0</isoptional>`
-    included. The model records only whether the value is 1, so a response property that carries
-    `<isoptional>0</isoptional>` is not reported.
-
     ## References
     - https://learn.microsoft.com/power-apps/developer/data-platform/create-custom-api-solution
       ("isoptional is not valid for a response property and will cause an error when you try to
@@ -45,11 +40,12 @@ def check(ctx: RuleContext):
       (no IsOptional column)
     """
     for prop in ctx.components(CustomApiResponseProperty):
-        if prop.is_optional:
+        if prop.is_optional is not None:  # any <isoptional> element, 0 included
             api = ctx.graph.component(prop.api_key)
             owner = api.display if api is not None else prop.api_key
+            written = f"<isoptional>{int(prop.is_optional)}</isoptional>"
             yield ctx.finding(
                 prop,
-                f"{prop.display} of {owner} is marked optional (<isoptional>1</isoptional>): isoptional is not valid "
-                f"for a response property and the solution import fails",
+                f"{prop.display} of {owner} carries {written}: isoptional is not valid for a response "
+                f"property and the solution import fails",
                 related=[prop.api_key])

@@ -65,6 +65,6 @@ def _field(cls, package, member: str, ctx: ReadContext, api_key: str, api_unique
     return cls(
         ident=f"{api_unique.lower()}.{unique.lower()}", name=text(root, "name") or unique,
         solution=ctx.solution, source=SourceLocation(member, line(root)), api_key=api_key,
-        unique_name=unique, type=integer(root, "type"), is_optional=flag(root, "isoptional"),
+        unique_name=unique, type=integer(root, "type"), is_optional=flag(root, "isoptional") if child(root, "isoptional") is not None else None,
         entity_name=(text(root, "logicalentityname") or "").lower() or None,
     )

@@ -92,7 +92,8 @@ def _node(elem: etree._Element | None) -> DependencyNode:
     ids = tuple(sorted((local(k)[3:], v) for k, v in elem.attrib.items() if local(k).startswith("id.")))
     return DependencyNode(
         type=attr(elem, "type") or "", id=norm_id(attr(elem, "id")), schema_name=attr(elem, "schemaName"),
-        display_name=attr(elem, "displayName"), solution=attr(elem, "solution"), ids=ids)
+        display_name=attr(elem, "displayName"), parent_display_name=attr(elem, "parentDisplayName"),
+        solution=attr(elem, "solution"), ids=ids)
 
 
 def _missing(manifest: etree._Element, member: str):
