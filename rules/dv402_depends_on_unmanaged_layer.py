@@ -61,7 +61,8 @@ def describe(node: DependencyNode) -> str:
     details = [unique] if unique and unique != name else []
     if node.type.isdigit():
         details.append(f"type {node.type}")
-    return f"{type_label(node)} '{name}'" + (f" ({', '.join(details)})" if details else "")
+    of = f" of '{node.parent_display_name}'" if node.parent_display_name else ""
+    return f"{type_label(node)} '{name}'{of}" + (f" ({', '.join(details)})" if details else "")
 
 
 def solution_summary(solution: Solution) -> ComponentSummary:
