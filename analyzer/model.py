@@ -222,6 +222,7 @@ class Step(Component):
     enabled: bool = True
     async_auto_delete: bool = False
     impersonating_user_id: str | None = None
+    configuration: str | None = None  # unsecure configuration passed to the plug-in's constructor
     images: tuple[StepImage, ...] = ()
 
     @property

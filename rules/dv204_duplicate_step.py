@@ -10,7 +10,6 @@ def _type_name(ctx: RuleContext, key: str) -> str:
     return c.type_name if isinstance(c, PluginType) and c.type_name else ctx.graph.name(key)
 
 
-
 @rule(id="DV204", name="duplicate-step", severity=Severity.ERROR,
       title="Two plug-in steps register the same plug-in type for the same event",
       fix="Delete the extra step (in the source environment too) and keep one registration.",
@@ -18,7 +17,8 @@ def _type_name(ctx: RuleContext, key: str) -> str:
 def check(ctx: RuleContext):
     """## What it does
     Groups the enabled plug-in steps by plug-in type, message, primary and secondary table,
-    stage, execution mode and filtering attributes (compared as a set, case ignored), and
+    stage, execution mode, filtering attributes (compared as a set, case ignored) and unsecure
+    configuration, and
     reports every group with more than one step. In each group the step with the smallest key
     (its id) is taken as the registration to keep and every other step is reported, with the
     rest of the group as related components: one finding per extra execution.
@@ -41,10 +41,9 @@ def check(ctx: RuleContext):
 
     ## Known limitations
     The message is compared by `<SdkMessageId>` (an exact identity, so no name guessing is
-    involved); a step without one is compared by the message its name implies. The step's
-    configuration strings are not in the model: two steps that differ only in their unsecure or
-    secure configuration (one generic plug-in registered twice with different settings) are
-    reported although they may be intended. Disabled steps (`StateCode` 1) are ignored. The same
+    involved); a step without one is compared by the message its name implies. Steps whose
+    unsecure configuration differs (one generic plug-in registered twice with different settings)
+    are not duplicates; the secure configuration is not exported and cannot be compared. Disabled steps (`StateCode` 1) are ignored. The same
     step found in two analyzed solutions is one step, not a duplicate.
 
     ## References
@@ -61,7 +60,7 @@ def check(ctx: RuleContext):
         if not handlers or not message:
             continue
         identity = (handlers[0], message, step.primary_entity or "", step.secondary_entity or "",
-                    step.stage, step.mode, frozenset(step.filtering_attributes))
+                    step.stage, step.mode, frozenset(step.filtering_attributes), step.configuration or "")
         groups[identity].append(step)
     for identity in sorted(groups, key=lambda i: groups[i][0].key):
         members = groups[identity]

@@ -104,6 +104,8 @@ def read_step(elem: etree._Element, member: str, ctx: ReadContext) -> list:
         enabled=state != 1,  # statecode 1 = Disabled
         async_auto_delete=flag(f, "AsyncAutoDelete"),
         impersonating_user_id=norm_id(text(f, "ImpersonatingUserId")),
+        # The column is "configuration"; exports have been seen to spell the element either way.
+        configuration=text(f, "CustomConfiguration") or text(f, "Configuration"),
         images=images,
     )
     return [step, *images]
