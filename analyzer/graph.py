@@ -217,7 +217,6 @@ class _Index:
         self.apis: dict[str, CustomApi] = {}
         self.types_by_id: dict[str, PluginType] = {}
         self.types_by_identity: dict[str, PluginType] = {}
-        self.workflows: dict[str, Workflow] = {}
         self.entities: dict[str, str] = {}  # logical, schema or set name (lower) -> entity key
         self.declared: set[str] = set()
         for s in solutions:
@@ -228,7 +227,6 @@ class _Index:
 
     def _add(self, c: Component) -> None:
         if isinstance(c, Workflow):
-            self.workflows.setdefault(c.ident, c)
             if c.is_action and c.sdk_message_id:
                 self.actions_by_id.setdefault(c.sdk_message_id, c)
             if c.is_action and c.message_name:
