@@ -102,27 +102,40 @@ FAIL_ON = {"error": 3, "warning": 2, "note": 1, "never": 99}
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file (atomically).")
-@click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default="error", show_default=True,
-              help="Exit 1 when a finding at or above this severity remains.")
+@click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default=None,
+              help="Exit 1 when a finding at or above this severity remains.  [default: error]")
 @click.option("--select", multiple=True, help="Rule ids, id prefixes or names to run (comma-separated, repeatable).")
 @click.option("--ignore", multiple=True, help="Rule ids, id prefixes or names to skip (comma-separated, repeatable).")
 @click.option("--max-depth", type=click.IntRange(1, 64), default=None,
               help="Call-depth limit for DV107 (default: the platform's 8).")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Read this many packages in parallel processes.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="dvsa.toml or pyproject.toml with [tool.dvsa] (default: the one in the current folder).")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False),
+              help="Findings listed in this file (from `dvsa baseline`) do not fail the run.")
+@click.option("--strict-baseline", is_flag=True, help="Also fail when a baseline or suppress entry matched nothing.")
 @click.pass_context
-def check(ctx: click.Context, paths, fmt, output, fail_on, select, ignore, max_depth, jobs) -> None:
+def check(ctx: click.Context, paths, fmt, output, fail_on, select, ignore, max_depth, jobs, config_path,
+          baseline_path, strict_baseline) -> None:
     """Check solutions for what will break: import, upgrade, deletion, runtime limits.
 
     Several paths are analyzed together, so references across solutions resolve.
     Exit 0 clean, 1 findings at or above --fail-on, 2 bad input or internal error.
     """
+    from analyzer.baseline import read_baseline
     from analyzer.engine import analyze
     from analyzer.report import FORMATS
     with _errors(ctx.obj["debug"]):
-        options = {"DV107": {"max-depth": max_depth}} if max_depth else None
-        result = analyze(paths, select=_split(select), ignore=_split(ignore), options=options, jobs=jobs,
-                         limits=ctx.obj["limits"])
+        config = _config(config_path)
+        options = dict(config.options)
+        if max_depth:
+            options["DV107"] = {**options.get("DV107", {}), "max-depth": max_depth}
+        baseline_path = baseline_path or config.baseline
+        fail_on = fail_on or config.fail_on or "error"
+        result = analyze(paths, select=_split(select) or config.select, ignore=_split(ignore) or config.ignore,
+                         options=options, severities=config.severities, jobs=jobs, limits=ctx.obj["limits"],
+                         suppress=config.suppress, baseline=read_baseline(baseline_path) if baseline_path else None)
         buffer = io.StringIO()
         color = fmt == "text" and not output and sys.stdout.isatty()
         FORMATS[fmt](result, buffer, color=color)
@@ -132,7 +145,46 @@ def check(ctx: click.Context, paths, fmt, output, fail_on, select, ignore, max_d
             click.echo(_one_line(f"error: {len(result.errors)} rule(s) crashed: {crashed}"), err=True)
             sys.exit(EXIT_ERROR)
         worst = max((f.severity.rank for f in result.findings if not f.suppressed), default=0)
-        sys.exit(EXIT_FINDINGS if worst >= FAIL_ON[fail_on] else EXIT_CLEAN)
+        stale_fails = strict_baseline and bool(result.stale)
+        sys.exit(EXIT_FINDINGS if worst >= FAIL_ON[fail_on] or stale_fails else EXIT_CLEAN)
+
+
+def _config(path: str | None):
+    from pathlib import Path
+
+    from analyzer.config import Config, find_config, load_config
+    if path:
+        if not Path(path).is_file():
+            raise SolutionError("no such configuration file", path)
+        return load_config(Path(path))
+    found = find_config(Path.cwd())
+    return load_config(found) if found else Config()
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=".dvsa-baseline.json", show_default=True,
+              help="The baseline file to write (atomically).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="As for `dvsa check`.")
+@click.pass_context
+def baseline(ctx: click.Context, paths, output, config_path) -> None:
+    """Accept today's findings: write them to a baseline file that `dvsa check --baseline` skips.
+
+    Run it again to update the file; entries for findings that are gone are dropped.
+    """
+    import json
+
+    from analyzer.baseline import baseline_document
+    from analyzer.engine import analyze
+    with _errors(ctx.obj["debug"]):
+        config = _config(config_path)
+        result = analyze(paths, select=config.select, ignore=config.ignore, options=config.options,
+                         limits=ctx.obj["limits"], suppress=config.suppress)
+        if result.errors:
+            raise SolutionError(f"{len(result.errors)} rule(s) crashed; no baseline written")
+        doc = baseline_document([f for f in result.findings if not f.suppressed])
+        write_atomic(output, json.dumps(doc, indent=2) + "\n")
+        click.echo(f"wrote {len(doc['entries'])} finding(s) to {output}")
 
 
 @main.command("rules")

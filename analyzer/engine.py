@@ -7,6 +7,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from analyzer.baseline import apply as apply_suppressions
+from analyzer.config import Suppression
 from analyzer.graph import DependencyGraph, build_graph
 from analyzer.model import Solution
 from analyzer.reader import Limits, load
@@ -29,6 +31,7 @@ class AnalysisResult:
     rules: list[Rule]
     findings: list[Finding] = field(default_factory=list)
     errors: list[RuleError] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)  # suppress/baseline entries that matched nothing
 
     def summary(self) -> dict[str, int]:
         counts = {s.value: 0 for s in Severity}
@@ -81,7 +84,14 @@ def load_all(paths: Iterable[str], limits: Limits | None = None, jobs: int = 1) 
 def analyze(paths: Iterable[str], *, select: Iterable[str] = (), ignore: Iterable[str] = (),
             registry: Registry | None = None, limits: Limits | None = None,
             options: dict[str, dict[str, Any]] | None = None,
-            severities: dict[str, Severity] | None = None, jobs: int = 1) -> AnalysisResult:
+            severities: dict[str, Severity] | None = None, jobs: int = 1,
+            suppress: list[Suppression] | None = None,
+            baseline: set[tuple[str, str]] | None = None) -> AnalysisResult:
+    """read -> graph -> rules -> suppressions and baseline -> result."""
     solutions = load_all(paths, limits, jobs)
     registry = registry or discover()
-    return run_rules(solutions, registry.select(select, ignore), options=options, severities=severities)
+    result = run_rules(solutions, registry.select(select, ignore), options=options, severities=severities)
+    if suppress or baseline:
+        run = {r.id for r in result.rules} | {r.name for r in result.rules}
+        result.findings, result.stale = apply_suppressions(result.findings, suppress or [], baseline or set(), run)
+    return result

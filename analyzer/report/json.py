@@ -17,6 +17,7 @@ def render(result: AnalysisResult, out, **_options) -> None:
         "findings": [finding_record(f) for f in result.findings],
         "summary": result.summary(),
         "errors": [{"rule": e.rule, "message": e.message} for e in result.errors],
+        "stale_suppressions": list(result.stale),
     }
     json.dump(doc, out, indent=2)
     out.write("\n")

@@ -38,6 +38,8 @@ def render(result: AnalysisResult, out, *, color: bool = False, **_options) -> N
     orphans = [f for f in result.findings if f.component.solution not in {s.unique_name for s in result.solutions}]
     for f in orphans:  # findings about no single solution (none today; kept so nothing is ever hidden)
         out.write(f"  {f.rule} {f.name}: {f.message}\n")
+    for entry in result.stale:
+        out.write(style(f"stale: {entry} matched no finding; remove it", fg="yellow") + "\n")
     for e in result.errors:
         out.write(style(f"internal error in rule {e.rule}: {e.message}", fg="red") + "\n")
     counts = result.summary()

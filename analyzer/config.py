@@ -1,0 +1,121 @@
+"""``[tool.dvsa]`` in pyproject.toml, or the top level of dvsa.toml: defaults for ``dvsa check``.
+
+    [tool.dvsa]
+    select = ["DV"]
+    ignore = ["DV104"]
+    fail-on = "warning"
+    baseline = ".dvsa-baseline.json"
+
+    [tool.dvsa.severity]
+    DV203 = "note"
+
+    [tool.dvsa.rules.DV107]
+    max-depth = 6
+
+    [[tool.dvsa.suppress]]
+    rule = "DV401"
+    component = "plugin_type:*"       # fnmatch glob over component keys
+    reason = "Provided by ContosoCore, imported first"
+
+Unknown keys are refused with a "did you mean" hint, so a typo never silently does nothing.
+Command-line options win over the file.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from analyzer.errors import SolutionError
+from analyzer.rule import Severity
+
+KEYS = ("select", "ignore", "fail-on", "baseline", "severity", "rules", "suppress")
+SUPPRESS_KEYS = ("rule", "component", "reason")
+FAIL_ON = ("error", "warning", "note", "never")
+
+
+@dataclass(frozen=True)
+class Suppression:
+    rule: str  # id or name
+    component: str  # glob over component keys
+    reason: str
+
+
+@dataclass
+class Config:
+    path: str | None = None
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    fail_on: str | None = None
+    baseline: str | None = None
+    severities: dict[str, Severity] = field(default_factory=dict)
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    suppress: list[Suppression] = field(default_factory=list)
+
+
+def find_config(start: Path) -> Path | None:
+    """dvsa.toml, or a pyproject.toml with a [tool.dvsa] table, in ``start``."""
+    if (start / "dvsa.toml").is_file():
+        return start / "dvsa.toml"
+    pyproject = start / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            if "dvsa" in tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}):
+                return pyproject
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+            return None
+    return None
+
+
+def _unknown(key: str, known: tuple[str, ...], where: str, path: str) -> SolutionError:
+    hint = difflib.get_close_matches(key, known, n=1)
+    return SolutionError(f"unknown key {key!r} in {where}" + (f"; did you mean {hint[0]!r}?" if hint else ""), path)
+
+
+def _strings(value: Any, key: str, path: str) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise SolutionError(f"{key} must be a list of strings", path)
+    return value
+
+
+def load_config(path: Path) -> Config:
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise SolutionError(f"cannot read configuration ({exc})", str(path)) from None
+    table = doc.get("tool", {}).get("dvsa", {}) if path.name == "pyproject.toml" else doc
+    where = "[tool.dvsa]" if path.name == "pyproject.toml" else str(path.name)
+    p = str(path)
+    config = Config(path=p)
+    for key, value in table.items():
+        if key not in KEYS:
+            raise _unknown(key, KEYS, where, p)
+    config.select = _strings(table.get("select", []), "select", p)
+    config.ignore = _strings(table.get("ignore", []), "ignore", p)
+    if "fail-on" in table:
+        if table["fail-on"] not in FAIL_ON:
+            raise SolutionError(f"fail-on must be one of {', '.join(FAIL_ON)}", p)
+        config.fail_on = table["fail-on"]
+    if "baseline" in table:
+        config.baseline = str((path.parent / _strings(table["baseline"], "baseline", p)[0]))
+    for rule_id, level in table.get("severity", {}).items():
+        if level not in {s.value for s in Severity}:
+            raise SolutionError(f"severity of {rule_id} must be error, warning or note", p)
+        config.severities[rule_id.upper()] = Severity(level)
+    for rule_id, options in table.get("rules", {}).items():
+        if not isinstance(options, dict):
+            raise SolutionError(f"[rules.{rule_id}] must be a table of options", p)
+        config.options[rule_id.upper()] = dict(options)
+    for entry in table.get("suppress", []):
+        for key in entry:
+            if key not in SUPPRESS_KEYS:
+                raise _unknown(key, SUPPRESS_KEYS, f"{where} suppress entry", p)
+        if not entry.get("rule") or not entry.get("component") or not str(entry.get("reason", "")).strip():
+            raise SolutionError("every suppress entry needs rule, component and a non-empty reason", p)
+        config.suppress.append(Suppression(str(entry["rule"]), str(entry["component"]), str(entry["reason"])))
+    return config
