@@ -14,7 +14,6 @@ from analyzer.engine import AnalysisResult
 from analyzer.rule import Finding, Rule
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-HELP_URI = "https://github.com/dataverse-solution-analyzer/dvsa#rules"
 
 
 def _rule(r: Rule) -> dict:
@@ -23,7 +22,6 @@ def _rule(r: Rule) -> dict:
         "shortDescription": {"text": r.title},
         "fullDescription": {"text": r.rationale},
         "help": {"text": r.fix, "markdown": r.rationale},
-        "helpUri": f"{HELP_URI}-{r.id.lower()}",
         "defaultConfiguration": {"level": r.severity.value},
         "properties": {"tags": sorted(r.tags)},
     }
@@ -73,7 +71,7 @@ def render(result: AnalysisResult, out, **_options) -> None:
     doc = {
         "$schema": SCHEMA, "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {"name": "dvsa", "version": __version__, "informationUri": HELP_URI.split("#")[0],
+            "tool": {"driver": {"name": "dvsa", "fullName": "dataverse-solution-analyzer", "version": __version__,
                                 "rules": [_rule(r) for r in rules]}},
             "results": [_result(f, index, paths) for f in result.findings],
             "invocations": [{"executionSuccessful": not result.errors,
