@@ -6,14 +6,31 @@ import csv
 import io
 import json
 
+from analyzer import sdk_messages
 from analyzer.inventory import KIND_LABELS, component_record, solution_record, summary_lines
 from analyzer.model import (Component, CustomApi, CustomApiField, Entity, PluginAssembly, PluginType, Solution, Step,
                             StepImage, Workflow)
 
 
+_CATEGORY_WORDS = {"bpf": "business process flow", "workflow": "classic workflow", "unknown": "unknown category"}
+
+
+def _title(c: Component) -> str:
+    """The name people look for: a Custom API's unique name, otherwise the component's name."""
+    return c.unique_name if isinstance(c, CustomApi) else c.name
+
+
+def _state(w: Workflow) -> str:
+    if w.category_name in ("cloud_flow", "desktop_flow"):
+        return "on" if w.state == "active" else "off"
+    return w.state
+
+
 def _detail(c: Component) -> str:
     if isinstance(c, Workflow):
-        parts = [c.category_name.replace("_", " "), c.state]
+        parts = [_CATEGORY_WORDS.get(c.category_name, c.category_name.replace("_", " ")), _state(c)]
+        if c.category_name == "workflow":
+            parts.insert(1, "real-time" if c.mode == 1 else "background")
         if c.message_name:
             parts.append(f"message {c.message_name}")
         if c.primary_entity:
@@ -38,7 +55,8 @@ def _detail(c: Component) -> str:
                    + (c.bound_entity or "?")}.get(c.binding_type, "binding ?")
         return f"{'function' if c.is_function else 'action'}, {binding}"
     if isinstance(c, CustomApiField):
-        return f"type {c.type}" + (", optional" if c.is_optional else "")
+        kind = sdk_messages.PARAMETER_TYPES.get(c.type, f"type {c.type}") if c.type is not None else "no type"
+        return kind + (f" of {c.entity_name}" if c.entity_name else "") + (", optional" if c.is_optional else "")
     if isinstance(c, Entity):
         return c.schema_name or ""
     return ""
@@ -54,13 +72,13 @@ def render_table(solutions: list[Solution], out) -> None:
         for line in summary_lines(s):
             out.write(f"  - {line}\n")
         for kind, (_one, many) in KIND_LABELS.items():
-            items = sorted((c for c in s.components if c.kind == kind), key=lambda c: (c.name.lower(), c.key))
+            items = sorted((c for c in s.components if c.kind == kind), key=lambda c: (_title(c).lower(), c.key))
             if not items:
                 continue
-            out.write(f"\n  {many.capitalize()} ({len(items)})\n")
-            width = min(max(len(c.name) for c in items), 50)
+            out.write(f"\n  {many[:1].upper() + many[1:]} ({len(items)})\n")
+            width = min(max(len(_title(c)) for c in items), 50)
             for c in items:
-                out.write(f"    {c.name[:50]:<{width}}  {_detail(c)}\n".rstrip() + "\n")
+                out.write(f"    {_title(c)[:50]:<{width}}  {_detail(c)}\n".rstrip() + "\n")
                 out.write(f"    {'':<{width}}  {c.key}\n")
 
 
