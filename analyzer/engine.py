@@ -9,6 +9,7 @@ from typing import Any, Iterable
 
 from analyzer.baseline import apply as apply_suppressions
 from analyzer.config import Suppression
+from analyzer.errors import SolutionError
 from analyzer.graph import DependencyGraph, build_graph
 from analyzer.model import Solution
 from analyzer.reader import Limits, load
@@ -88,8 +89,11 @@ def analyze(paths: Iterable[str], *, select: Iterable[str] = (), ignore: Iterabl
             suppress: list[Suppression] | None = None,
             baseline: set[tuple[str, str]] | None = None) -> AnalysisResult:
     """read -> graph -> rules -> suppressions and baseline -> result."""
-    solutions = load_all(paths, limits, jobs)
     registry = registry or discover()
+    select, ignore = list(select), list(ignore)
+    if unknown := registry.unknown(select + ignore):
+        raise SolutionError(f"no rule matches {', '.join(repr(u) for u in unknown)}; `dvsa rules` lists them")
+    solutions = load_all(paths, limits, jobs)
     result = run_rules(solutions, registry.select(select, ignore), options=options, severities=severities)
     if suppress or baseline:
         run = {r.id for r in result.rules} | {r.name for r in result.rules}

@@ -77,6 +77,11 @@ class Registry:
                 return r
         return None
 
+    def unknown(self, patterns: Iterable[str]) -> list[str]:
+        """The ids, prefixes or names that match no rule (a typo in --select must not pass silently)."""
+        return [p for p in patterns if p.strip() and not any(
+            r.id.upper().startswith(p.strip().upper()) or r.name == p.strip().lower() for r in self.rules)]
+
     def select(self, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Rule]:
         """ruff-style: ids or id prefixes (``DV2``, ``DV101``) or names; ignore wins."""
         select = [s.strip() for s in select if s.strip()]

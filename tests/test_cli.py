@@ -114,3 +114,8 @@ def test_dependents_of_an_unused_component(invoke):
     out = invoke(0, ["dependents", DV101, "--of", DRAFT_STEP]).output
     assert out.startswith("Nothing in the analyzed solutions blocks deleting step 'Post Check Status'")
     invoke(2, ["dependents", DV101, "--of", "step:nope"])
+
+
+def test_unknown_rule_in_select_is_an_error(invoke):
+    result = invoke(2, ["check", DV101, "--select", "DV1O1"])
+    assert "no rule matches 'DV1O1'" in result.output
