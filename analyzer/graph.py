@@ -38,9 +38,11 @@ PLATFORM, DECLARED, UNRESOLVED = "platform", "declared", "unresolved"
 # "part of" edges: the source is deleted together with the target.
 PART_EDGES = frozenset({IMAGE_OF, PARAMETER_OF, IN_ASSEMBLY, DEFINED_BY})
 
-# MissingDependency types that name things the graph links to (numeric codes: solutioncomponent componenttype).
-_DECLARED_KINDS = {"1": "entity", "29": "workflow", "90": "plugin_type", "91": "plugin_assembly", "92": "step",
-                   "customapi": "custom_api", "connectionreference": "connection_reference"}
+# MissingDependency node types that name a modelled component kind (numbers: solutioncomponent
+# componenttype, https://learn.microsoft.com/power-apps/developer/data-platform/reference/entities/solutioncomponent).
+NODE_KINDS = {"1": "entity", "20": "security_role", "29": "workflow", "61": "web_resource", "90": "plugin_type",
+              "91": "plugin_assembly", "92": "step", "customapi": "custom_api",
+              "connectionreference": "connection_reference", "environmentvariabledefinition": "environment_variable"}
 
 
 def message_key(name: str) -> str:
@@ -223,7 +225,7 @@ class _Index:
             for c in s.components:
                 self._add(c)
             for md in s.missing_dependencies:
-                self.declared.update(_declared_keys(md.required))
+                self.declared.update(node_keys(md.required))
 
     def _add(self, c: Component) -> None:
         if isinstance(c, Workflow):
@@ -254,22 +256,23 @@ class _Index:
         return self.apis.get(name.lower()) or self.actions_by_message.get(name.lower())
 
 
-def _declared_keys(node) -> set[str]:
-    kind = _DECLARED_KINDS.get(node.type.lower())
-    keys = set()
+def node_keys(node) -> list[str]:
+    """The component keys a MissingDependency node (Required or Dependent) may stand for."""
+    kind = NODE_KINDS.get(node.type.lower())
     if kind is None:
-        return keys
-    if node.id:
-        keys.add(f"{kind}:{node.id}")
+        return []
+    keys = [f"{kind}:{node.id}"] if node.id else []
     for name in [node.schema_name, *(value for _attr, value in node.ids)]:
         if not name:
             continue
         if kind == "plugin_type":
-            keys.add(f"{kind}:{type_identity(name)}")
+            keys.append(f"{kind}:{type_identity(name)}")
+        elif kind == "plugin_assembly":  # schemaName is the assembly's full name
+            keys.append(f"{kind}:{name.split(',')[0].strip().lower()}")
         else:
-            keys.add(f"{kind}:{name.lower()}")
-        if kind == "custom_api":
-            keys.add(message_key(name))
+            keys.append(f"{kind}:{name.lower()}")
+        if kind == "custom_api":  # a Custom API is also its message
+            keys.append(message_key(name))
     return keys
 
 

@@ -1,5 +1,5 @@
 from analyzer.model import DependencyNode, Solution
-from analyzer.reader.plugins import type_identity
+from analyzer.graph import node_keys
 from analyzer.rule import ComponentSummary, RuleContext, Severity, rule
 
 # solutioncomponent.componenttype labels, as the maker portal shows them ("Plugin Type", "System Form"…).
@@ -23,12 +23,6 @@ COMPONENT_TYPES = {
     "environmentvariabledefinition": "Environment Variable Definition",
 }
 
-# Node type -> model kind, for matching a Dependent/Required to an analyzed component key.
-_KINDS = {"1": "entity", "20": "security_role", "29": "workflow", "61": "web_resource", "90": "plugin_type",
-          "91": "plugin_assembly", "92": "step", "customapi": "custom_api",
-          "connectionreference": "connection_reference", "environmentvariabledefinition": "environment_variable"}
-
-
 def type_label(node: DependencyNode) -> str:
     return COMPONENT_TYPES.get(node.type.lower(), f"component type {node.type}")
 
@@ -36,23 +30,8 @@ def type_label(node: DependencyNode) -> str:
 def candidate_keys(node: DependencyNode) -> list[str]:
     """Component keys the node may stand for: ``<kind>:<id>`` and ``<kind>:<name>``."""
     # Root components of kinds the model does not describe are kept as ``other:<type>:<id or schema name>``.
-    keys = [f"other:{node.type}:{v}" for v in (node.id, (node.schema_name or "").lower()) if v]
-    kind = _KINDS.get(node.type.lower())
-    if kind is None:
-        return keys
-    if node.id:
-        keys.append(f"{kind}:{node.id}")
-    for name in [node.schema_name, *(value for _attr, value in node.ids)]:
-        if not name:
-            continue
-        if kind == "plugin_type":
-            keys.append(f"{kind}:{type_identity(name)}")
-        elif kind == "plugin_assembly":
-            keys.append(f"{kind}:{name.split(',')[0].strip().lower()}")
-        else:
-            keys.append(f"{kind}:{name.lower()}")
-    return keys
-
+    others = [f"other:{node.type}:{v}" for v in (node.id, (node.schema_name or "").lower()) if v]
+    return others + node_keys(node)
 
 def describe(node: DependencyNode) -> str:
     """``Entity 'Region' (contoso_region, type 1)`` from the node's own attributes."""

@@ -29,6 +29,18 @@ def zip_folder(folder: Path, target: Path) -> Path:
     return target
 
 
+def comparable_components(solution) -> dict:
+    """Inventory records by key, without where each was read from (paths differ between layouts)."""
+    from analyzer.inventory import component_record
+    records = {}
+    for c in solution.components:
+        record = component_record(c)
+        for volatile in ("source", "body_path", "file_path"):
+            record.pop(volatile, None)
+        records[c.key] = record
+    return records
+
+
 @pytest.fixture
 def zip_fixture(tmp_path):
     def make(folder: Path | str, name: str | None = None) -> Path:

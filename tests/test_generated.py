@@ -11,9 +11,8 @@ import sys
 import pytest
 
 from analyzer.engine import analyze
-from analyzer.inventory import component_record
 
-from conftest import ROOT
+from conftest import ROOT, comparable_components
 
 
 @pytest.fixture(scope="module")
@@ -24,21 +23,11 @@ def generated(tmp_path_factory):
     return out
 
 
-def comparable(solution) -> dict:
-    records = {}
-    for c in solution.components:
-        record = component_record(c)
-        for volatile in ("source", "body_path", "file_path"):
-            record.pop(volatile, None)
-        records[c.key] = record
-    return records
-
-
 def test_zip_and_unpacked_read_alike(generated):
     zipped = analyze([str(generated / "solution.zip")])
     unpacked = analyze([str(generated / "unpacked")])
     assert len(zipped.solutions[0].components) > 100
-    assert comparable(zipped.solutions[0]) == comparable(unpacked.solutions[0])
+    assert comparable_components(zipped.solutions[0]) == comparable_components(unpacked.solutions[0])
     assert [(f.rule, f.component.key) for f in zipped.findings] == [(f.rule, f.component.key) for f in unpacked.findings]
     # Half the modules carry a deliberate mistake, so the checks have something to find.
     assert {"DV101", "DV401"} & {f.rule for f in zipped.findings}

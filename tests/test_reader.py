@@ -8,11 +8,11 @@ from collections import Counter
 
 import pytest
 
-from analyzer.inventory import component_record, summary_lines
+from analyzer.inventory import summary_lines
 from analyzer.model import CustomApi, PluginType, Step, Workflow
 from analyzer.reader import load
 
-from conftest import SOLUTIONS, zip_folder
+from conftest import SOLUTIONS, comparable_components, zip_folder
 
 UNPACKED = SOLUTIONS / "contoso_approvals"
 EXTRACTED = SOLUTIONS / "contoso_approvals_zip"
@@ -36,17 +36,9 @@ def test_layouts_are_detected(layouts):
 
 
 def test_all_layouts_read_to_the_same_components(layouts):
-    def comparable(solution):
-        out = {}
-        for c in solution.components:
-            record = component_record(c)
-            for volatile in ("source", "body_path", "file_path"):
-                record.pop(volatile, None)
-            out[c.key] = record
-        return out
-    unpacked = comparable(layouts["unpacked"])
-    assert comparable(layouts["extracted"]) == unpacked
-    assert comparable(layouts["zip"]) == unpacked
+    unpacked = comparable_components(layouts["unpacked"])
+    assert comparable_components(layouts["extracted"]) == unpacked
+    assert comparable_components(layouts["zip"]) == unpacked
 
 
 def test_manifest(layouts):
