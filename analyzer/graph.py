@@ -139,6 +139,11 @@ class DependencyGraph:
             return name
         return f"message {step.message_id}" if step.message_id else "an unknown message"
 
+    def event_label(self, step: Step) -> str:
+        """The event a step runs on: ``Update of account``, or just the message for a global one."""
+        label = self.message_label(step)
+        return f"{label} of {step.primary_entity}" if step.primary_entity else label
+
     def settled_message(self, step: Step) -> str | None:
         """The message name when the step's own SdkMessageId settles it: a built-in message id, or
         the id of an analyzed action's message. A name guessed from the step-name convention is not

@@ -50,11 +50,9 @@ def check(ctx: RuleContext):
         if step.mode != 1 or step.stage is None or step.stage == _POST_OPERATION or step.stage in _ELSEWHERE:
             continue
         message = ctx.graph.message_of(step.key)
-        on = f" on {ctx.graph.message_label(step)}"
-        table = f" of {step.primary_entity}" if step.primary_entity else ""
         yield ctx.finding(
             step,
-            f"{step.display} is asynchronous{on}{table} but registered in {step.stage_name} (stage {step.stage}): "
+            f"{step.display} is asynchronous on {ctx.graph.event_label(step)} but registered in {step.stage_name} (stage {step.stage}): "
             f"asynchronous steps run as system jobs after the operation and can only be registered in "
             f"PostOperation (stage 40)",
             related=[k for k in [message, *ctx.graph.requires(step.key, [HANDLER])] if k])

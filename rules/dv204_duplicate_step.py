@@ -69,7 +69,6 @@ def check(ctx: RuleContext):
         keep = members[0]
         type_name = _type_name(ctx, identity[0])
         message = ctx.graph.message_label(keep)
-        table = f" of {keep.primary_entity}" if keep.primary_entity else ""
         filters = (f", filtering attributes {','.join(sorted(keep.filtering_attributes))}"
                    if keep.filtering_attributes else ", no filtering attributes")
         times = "twice" if len(members) == 2 else f"{len(members)} times"
@@ -78,6 +77,6 @@ def check(ctx: RuleContext):
             kept = f"{keep.display} (id {keep.ident})" if keep.name == step.name else keep.display
             yield ctx.finding(
                 step,
-                f"{step.display} duplicates {kept}: both run {type_name} on {message}{table} in "
+                f"{step.display} duplicates {kept}: both run {type_name} on {ctx.graph.event_label(keep)} in "
                 f"{keep.stage_name}, {keep.mode_name}{filters}, so the plug-in runs {times} for every {message}",
                 related=[m.key for m in members if m.key != step.key])

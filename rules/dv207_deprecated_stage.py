@@ -41,10 +41,8 @@ def check(ctx: RuleContext):
         if step.stage != _CRM4_POST_OPERATION:
             continue
         message = ctx.graph.message_of(step.key)
-        on = f" on {ctx.graph.message_label(step)}"
-        table = f" of {step.primary_entity}" if step.primary_entity else ""
         yield ctx.finding(
             step,
-            f"{step.display}{on}{table} is registered in stage 50, the Dynamics CRM 4.0 post-operation stage, "
+            f"{step.display} on {ctx.graph.event_label(step)} is registered in stage 50, the Dynamics CRM 4.0 post-operation stage, "
             f"which is deprecated",
             related=[message] if message else [])

@@ -64,12 +64,11 @@ def check(ctx: RuleContext):
         if len(members) < 2:
             continue
         first = members[0]
-        message = ctx.graph.message_label(first)
-        table = f" of {first.primary_entity}" if first.primary_entity else ""
+        event = ctx.graph.event_label(first)
         for step in members[1:]:
             others = ", ".join(f"'{m.name}'" for m in members if m.key != step.key)
             yield ctx.finding(
                 step,
-                f"{step.display} has the same execution order (rank {step.rank}) as {others} on {message}{table} "
+                f"{step.display} has the same execution order (rank {step.rank}) as {others} on {event} "
                 f"in {step.stage_name}: the order in which they run is not guaranteed",
                 related=[m.key for m in members if m.key != step.key])
