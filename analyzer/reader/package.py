@@ -60,9 +60,6 @@ class Package:
         with self.open(member) as fh:
             return fh.read()
 
-    def size(self, member: str) -> int:
-        raise NotImplementedError
-
     def error(self, message: str, member: str | None = None, line: int | None = None,
               column: int | None = None) -> SolutionError:
         return SolutionError(message, self.path, member, line, column)
@@ -154,8 +151,6 @@ class ZipPackage(Package):
             raise self.error(f"cannot read member ({exc})", member) from None
         return _GuardedStream(_CountingReader(raw, self, info), self, member)  # type: ignore[return-value]
 
-    def size(self, member: str) -> int:
-        return self._infos[member].file_size
 
     def close(self) -> None:
         self._zip.close()
@@ -206,8 +201,6 @@ class DirPackage(Package):
         except OSError as exc:
             raise self.error(f"cannot read file ({exc.strerror})", member) from None
 
-    def size(self, member: str) -> int:
-        return (self.root / member).stat().st_size
 
 
 def open_package(path: str, limits: Limits | None = None) -> Package:
