@@ -151,7 +151,6 @@ class ZipPackage(Package):
             raise self.error(f"cannot read member ({exc})", member) from None
         return _GuardedStream(_CountingReader(raw, self, info), self, member)  # type: ignore[return-value]
 
-
     def close(self) -> None:
         self._zip.close()
 
@@ -200,7 +199,6 @@ class DirPackage(Package):
             return open(self.root / member, "rb")
         except OSError as exc:
             raise self.error(f"cannot read file ({exc.strerror})", member) from None
-
 
 
 def open_package(path: str, limits: Limits | None = None) -> Package:
