@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import sys
@@ -73,13 +74,14 @@ def main(ctx: click.Context, debug: bool, max_unzipped_mb: int, max_ratio: float
 
 def _load_all(ctx: click.Context, paths: tuple[str, ...], jobs: int = 1):
     from analyzer.engine import load_all
-    return load_all(paths, ctx.obj["limits"], jobs)
+    return load_all(paths, ctx.obj["limits"], jobs, on_loaded=gc.freeze)
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (atomically) instead of stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write to this file (atomically) instead of stdout.")
 @click.pass_context
 def inventory(ctx: click.Context, paths: tuple[str, ...], fmt: str, output: str | None) -> None:
     """List every component of each solution: processes, plug-ins, steps, Custom APIs, tables…"""
@@ -135,7 +137,8 @@ def check(ctx: click.Context, paths, fmt, output, fail_on, select, ignore, max_d
         fail_on = fail_on or config.fail_on or "error"
         result = analyze(paths, select=_split(select) or config.select, ignore=_split(ignore) or config.ignore,
                          options=options, severities=config.severities, jobs=jobs, limits=ctx.obj["limits"],
-                         suppress=config.suppress, baseline=read_baseline(baseline_path) if baseline_path else None)
+                         suppress=config.suppress, baseline=read_baseline(baseline_path) if baseline_path else None,
+                         on_loaded=gc.freeze)
         buffer = io.StringIO()
         color = fmt == "text" and not output and sys.stdout.isatty()
         FORMATS[fmt](result, buffer, color=color)
@@ -179,7 +182,7 @@ def baseline(ctx: click.Context, paths, output, config_path) -> None:
     with _errors(ctx.obj["debug"]):
         config = _config(config_path)
         result = analyze(paths, select=config.select, ignore=config.ignore, options=config.options,
-                         limits=ctx.obj["limits"], suppress=config.suppress)
+                         limits=ctx.obj["limits"], suppress=config.suppress, on_loaded=gc.freeze)
         if result.errors:
             raise SolutionError(f"{len(result.errors)} rule(s) crashed; no baseline written")
         doc = baseline_document([f for f in result.findings if not f.suppressed])
@@ -193,8 +196,8 @@ def baseline(ctx: click.Context, paths, output, config_path) -> None:
 @click.pass_context
 def rules_command(ctx: click.Context, rule_id: str | None, markdown: bool) -> None:
     """List the rule catalogue, or explain one rule (by id or name)."""
-    from analyzer.docs import rules_table
     from analyzer.registry import discover
+    from analyzer.report.catalogue import rules_table
     with _errors(ctx.obj["debug"]):
         registry = discover()
         if markdown:
@@ -226,12 +229,13 @@ def rules_command(ctx: click.Context, rule_id: str | None, markdown: bool) -> No
 @click.pass_context
 def graph(ctx: click.Context, paths, fmt, output, focus, depth, all_kinds) -> None:
     """Draw the dependency graph of processes, messages, steps, plug-ins and Custom APIs."""
+    import graphviz
+
     from analyzer.diagram import DEFAULT_KINDS, to_digraph
     from analyzer.engine import analyze
-    import graphviz
     with _errors(ctx.obj["debug"]):
-        result = analyze(paths, limits=ctx.obj["limits"])
-        kinds = {d.get("kind") for _k, d in result.graph.nx.nodes(data=True)} if all_kinds else DEFAULT_KINDS
+        result = analyze(paths, limits=ctx.obj["limits"], on_loaded=gc.freeze)
+        kinds = result.graph.kinds() if all_kinds else DEFAULT_KINDS
         try:
             dot = to_digraph(result.graph, result.findings, focus=focus, depth=depth, kinds=kinds)
         except KeyError:

@@ -92,7 +92,7 @@ def load_config(path: Path) -> Config:
     where = "[tool.dvsa]" if path.name == "pyproject.toml" else str(path.name)
     p = str(path)
     config = Config(path=p)
-    for key, value in table.items():
+    for key in table:
         if key not in KEYS:
             raise _unknown(key, KEYS, where, p)
     config.select = _strings(table.get("select", []), "select", p)
@@ -102,7 +102,7 @@ def load_config(path: Path) -> Config:
             raise SolutionError(f"fail-on must be one of {', '.join(FAIL_ON)}", p)
         config.fail_on = table["fail-on"]
     if "baseline" in table:
-        config.baseline = str((path.parent / _strings(table["baseline"], "baseline", p)[0]))
+        config.baseline = str(path.parent / _strings(table["baseline"], "baseline", p)[0])
     for rule_id, level in table.get("severity", {}).items():
         if level not in {s.value for s in Severity}:
             raise SolutionError(f"severity of {rule_id} must be error, warning or note", p)

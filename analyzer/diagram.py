@@ -7,10 +7,9 @@ solution defines are drawn dashed (platform grey, declared blue, unresolved red)
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable
+from collections.abc import Iterable
 
 import graphviz
-import networkx as nx
 
 from analyzer.graph import CONTAINS, DependencyGraph
 from analyzer.rule import Finding, Severity
@@ -46,8 +45,7 @@ def _selected(graph: DependencyGraph, kinds: frozenset[str], focus: str | None, 
         return keys
     if focus not in graph:
         raise KeyError(focus)
-    undirected = graph.nx.to_undirected(as_view=True)
-    near = nx.single_source_shortest_path_length(undirected, focus, cutoff=depth if depth is not None else 2)
+    near = graph.neighbourhood(focus, depth if depth is not None else 2)
     return {k for k in near if graph.node(k).get("kind") != "solution"} | {focus}
 
 

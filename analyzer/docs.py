@@ -1,21 +1,15 @@
 """The README's generated parts: the rule table and the example output, so neither can drift.
 
-Regenerate with ``python -m analyzer.docs`` from the repository root."""
+Regenerate with ``python -m analyzer.docs`` from the repository root. A development tool that sits
+above the CLI (it runs it for the example); nothing in the package imports it."""
 
 from __future__ import annotations
 
 import re
 
-from analyzer.registry import Registry
+from analyzer.report.catalogue import rules_table
 
 START, END = "<!-- rules:start -->", "<!-- rules:end -->"
-
-
-def rules_table(registry: Registry) -> str:
-    lines = ["| id | name | severity | what it finds |", "|---|---|---|---|"]
-    for r in registry.rules:
-        lines.append(f"| {r.id} | `{r.name}` | {r.severity.value} | {r.title} |")
-    return "\n".join(lines)
 
 
 def current_table(readme: str) -> str | None:

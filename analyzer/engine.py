@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import gc
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from analyzer.baseline import apply as apply_suppressions
 from analyzer.config import Suppression
@@ -14,41 +13,17 @@ from analyzer.graph import DependencyGraph, build_graph
 from analyzer.model import Solution
 from analyzer.reader import Limits, load
 from analyzer.registry import Registry, discover
-from analyzer.rule import Finding, Rule, RuleContext, Severity, ordered_components
-
-
-@dataclass(frozen=True)
-class RuleError:
-    """A rule that crashed: reported, never hidden, and the run exits 2."""
-
-    rule: str
-    message: str
-
-
-@dataclass
-class AnalysisResult:
-    solutions: list[Solution]
-    graph: DependencyGraph
-    rules: list[Rule]
-    findings: list[Finding] = field(default_factory=list)
-    errors: list[RuleError] = field(default_factory=list)
-    stale: list[str] = field(default_factory=list)  # suppress/baseline entries that matched nothing
-
-    def summary(self) -> dict[str, int]:
-        counts = {s.value: 0 for s in Severity}
-        for f in self.findings:
-            if not f.suppressed:
-                counts[f.severity.value] += 1
-        return counts
+from analyzer.result import AnalysisResult, RuleError
+from analyzer.rule import Rule, RuleContext, Severity, ordered_components
 
 
 def run_rules(solutions: list[Solution], rules: Iterable[Rule], *, graph: DependencyGraph | None = None,
               options: dict[str, dict[str, Any]] | None = None,
-              severities: dict[str, Severity] | None = None) -> AnalysisResult:
+              severities: dict[str, Severity] | None = None,
+              on_loaded: Callable[[], None] | None = None) -> AnalysisResult:
     graph = graph or build_graph(solutions)
-    # The model and graph live until the end of the run: keep the collector from re-scanning
-    # them on every collection (the main source of non-linear time on large solutions).
-    gc.freeze()
+    if on_loaded:  # the graph, like the model, lives to the end of the run
+        on_loaded()
     rules = list(rules)
     result = AnalysisResult(solutions=solutions, graph=graph, rules=rules)
     ordered = ordered_components(solutions)
@@ -69,14 +44,21 @@ def run_rules(solutions: list[Solution], rules: Iterable[Rule], *, graph: Depend
     return result
 
 
-def load_all(paths: Iterable[str], limits: Limits | None = None, jobs: int = 1) -> list[Solution]:
-    """Read packages, in parallel processes when ``jobs`` > 1 (each package is independent)."""
+def load_all(paths: Iterable[str], limits: Limits | None = None, jobs: int = 1,
+             on_loaded: Callable[[], None] | None = None) -> list[Solution]:
+    """Read packages, in parallel processes when ``jobs`` > 1 (each package is independent).
+
+    ``on_loaded`` runs after each package is read (and, in ``run_rules``, after the graph is built):
+    the CLI passes ``gc.freeze`` so the collector stops re-scanning data that lives to the end of the
+    run, the main source of non-linear time on large solutions. Process-wide tuning is the program's
+    business, not the library's."""
     paths = list(paths)
     if jobs <= 1 or len(paths) < 2:
         solutions = []
         for p in paths:
             solutions.append(load(p, limits))
-            gc.freeze()  # a read solution lives to the end of the run; stop re-scanning it
+            if on_loaded:
+                on_loaded()
         return solutions
     with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
         return list(pool.map(load, paths, [limits] * len(paths)))
@@ -87,14 +69,16 @@ def analyze(paths: Iterable[str], *, select: Iterable[str] = (), ignore: Iterabl
             options: dict[str, dict[str, Any]] | None = None,
             severities: dict[str, Severity] | None = None, jobs: int = 1,
             suppress: list[Suppression] | None = None,
-            baseline: set[tuple[str, str]] | None = None) -> AnalysisResult:
+            baseline: set[tuple[str, str]] | None = None,
+            on_loaded: Callable[[], None] | None = None) -> AnalysisResult:
     """read -> graph -> rules -> suppressions and baseline -> result."""
     registry = registry or discover()
     select, ignore = list(select), list(ignore)
     if unknown := registry.unknown(select + ignore):
         raise SolutionError(f"no rule matches {', '.join(repr(u) for u in unknown)}; `dvsa rules` lists them")
-    solutions = load_all(paths, limits, jobs)
-    result = run_rules(solutions, registry.select(select, ignore), options=options, severities=severities)
+    solutions = load_all(paths, limits, jobs, on_loaded)
+    result = run_rules(solutions, registry.select(select, ignore), options=options, severities=severities,
+                       on_loaded=on_loaded)
     if suppress or baseline:
         run = {r.id for r in result.rules} | {r.name for r in result.rules}
         result.findings, result.stale = apply_suppressions(result.findings, suppress or [], baseline or set(), run)

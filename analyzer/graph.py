@@ -8,14 +8,13 @@ an external node marked ``platform`` (a built-in message or system table), ``dec
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 import networkx as nx
 
 from analyzer import sdk_messages
-from analyzer.model import (Component, CustomApi, CustomApiField, Entity, PluginType, Solution,
-                            Step, StepImage, Workflow)
-from analyzer.reader.plugins import infer_message, split_qualified_name, type_identity
+from analyzer.model import Component, CustomApi, CustomApiField, Entity, PluginType, Solution, Step, StepImage, Workflow
+from analyzer.names import infer_message, split_qualified_name, type_identity
 
 # Edge types, read "source <type> target".
 REGISTERED_ON = "registered_on"  # step -> message
@@ -126,6 +125,21 @@ class DependencyGraph:
             result.append(key)
         return sorted(result)
 
+    def kinds(self) -> set[str]:
+        """Every node kind in the graph (``step``, ``sdk_message``, ``solution``…)."""
+        return {data.get("kind") for _key, data in self.nx.nodes(data=True)}
+
+    def edge_types(self, source: str, target: str) -> frozenset[str]:
+        """The reference types of the edge ``source`` -> ``target`` (empty when there is none)."""
+        if not self.nx.has_edge(source, target):
+            return frozenset()
+        return frozenset(self.nx.edges[source, target]["types"])
+
+    def neighbourhood(self, key: str, depth: int) -> set[str]:
+        """Keys within ``depth`` hops of ``key``, whichever way the edges point."""
+        undirected = self.nx.to_undirected(as_view=True)
+        return set(nx.single_source_shortest_path_length(undirected, key, cutoff=depth))
+
     def message_of(self, step_key: str) -> str | None:
         found = self.requires(step_key, [REGISTERED_ON])
         return found[0] if found else None
@@ -189,7 +203,7 @@ class DependencyGraph:
         found = []
         for part in sorted(parts):
             for dependent in self.dependents(part):
-                types = self.nx.edges[dependent, part]["types"] - PART_EDGES - {CONTAINS}
+                types = self.edge_types(dependent, part) - PART_EDGES - {CONTAINS}
                 if dependent not in parts and types:
                     found.append((dependent, part, frozenset(types)))
         return found

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 
-from analyzer.model import (Component, CustomApi, PluginType, Solution, SourceLocation, Step, StepImage, Workflow)
+from analyzer.model import Component, CustomApi, PluginType, Solution, SourceLocation, Step, StepImage, Workflow
 
 # Order and wording of the table view.
 KIND_LABELS = {
@@ -31,7 +31,8 @@ CATEGORY_LABELS = {
     "workflow": ("classic workflow", "classic workflows"), "dialog": ("dialog", "dialogs"),
     "business_rule": ("business rule", "business rules"), "action": ("custom process action", "custom process actions"),
     "bpf": ("business process flow", "business process flows"), "cloud_flow": ("cloud flow", "cloud flows"),
-    "desktop_flow": ("desktop flow", "desktop flows"), "unknown": ("process of unknown category", "processes of unknown category"),
+    "desktop_flow": ("desktop flow", "desktop flows"),
+    "unknown": ("process of unknown category", "processes of unknown category"),
 }
 
 

@@ -359,6 +359,12 @@ class OtherComponent(Component):
 
 # --- the solution ------------------------------------------------------------------------
 
+# RootComponent types the model describes in full; any other type is kept as OtherComponent.
+# Codes: componenttype choices, https://learn.microsoft.com/power-apps/developer/data-platform/reference/entities/solutioncomponent
+MODELLED_ROOT_TYPES = {"1": "entity", "20": "security_role", "29": "workflow", "61": "web_resource",
+                       "91": "plugin_assembly", "92": "step"}
+
+
 @dataclass(frozen=True, slots=True)
 class RootComponent:
     type: str  # numeric code as text ("29") or, rarely, a name

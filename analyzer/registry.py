@@ -8,10 +8,10 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from types import ModuleType
-from typing import Iterable
 
 from analyzer.rule import Rule
 
@@ -36,12 +36,14 @@ def validate(rule: Rule, plugin: str, *, check_prefix: bool = True) -> None:
     if not ID_PATTERN.match(rule.id):
         raise PluginLoadError(plugin, f"rule id {rule.id!r} is not letters + 3 digits")
     if check_prefix and (plugin == "builtin") != rule.id.startswith(BUILTIN_PREFIX):
-        raise PluginLoadError(plugin, f"rule id {rule.id!r}: the {BUILTIN_PREFIX} prefix is reserved for built-in rules")
+        raise PluginLoadError(plugin,
+                              f"rule id {rule.id!r}: the {BUILTIN_PREFIX} prefix is reserved for built-in rules")
     if not NAME_PATTERN.match(rule.name):
         raise PluginLoadError(plugin, f"rule name {rule.name!r} is not kebab-case")
     found = [s for s in sections(rule.rationale) if s in REQUIRED_SECTIONS]
     if found != list(REQUIRED_SECTIONS):
-        raise PluginLoadError(plugin, f"rule {rule.id} docstring needs sections {', '.join(REQUIRED_SECTIONS)} in order")
+        raise PluginLoadError(plugin,
+                              f"rule {rule.id} docstring needs sections {', '.join(REQUIRED_SECTIONS)} in order")
 
 
 def _rules_in(module: ModuleType) -> list[Rule]:
@@ -59,7 +61,7 @@ class Registry:
     rules: tuple[Rule, ...]
 
     @classmethod
-    def from_rules(cls, rules: Iterable[Rule], plugin: str = "builtin") -> "Registry":
+    def from_rules(cls, rules: Iterable[Rule], plugin: str = "builtin") -> Registry:
         ordered = sorted(rules, key=lambda r: r.id)
         seen_ids, seen_names = set(), set()
         for r in ordered:

@@ -7,9 +7,10 @@ analyzed solutions and their graph: they never print, read files or change the m
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from analyzer.model import Component, Solution, SourceLocation
 
@@ -100,7 +101,7 @@ def ordered_components(solutions: list[Solution]) -> list[Component]:
 class RuleContext:
     """What a check sees: the solutions, their graph, its options, and a finding factory."""
 
-    def __init__(self, rule: Rule, solutions: list[Solution], graph: "DependencyGraph",
+    def __init__(self, rule: Rule, solutions: list[Solution], graph: DependencyGraph,
                  options: dict[str, Any] | None = None, severity: Severity | None = None,
                  ordered: list[Component] | None = None):
         self.rule = rule

@@ -250,7 +250,7 @@ def _file_name(name: str, wf_id: str, ext: str) -> str:
 
 
 def build_module(seed: int, index: int, prefix: str, option_prefix: int, defect_rate: float,
-                 previous: "Module | None") -> Module:
+                 previous: Module | None) -> Module:
     rng = random.Random(f"dvsa-bench/{seed}/{index}")
     topic = rng.choice(NOUNS)
     n = index + 1

@@ -56,7 +56,6 @@ LINEAR_TOLERANCE = 1.25
 sys.path.insert(0, str(HERE))
 import generate  # noqa: E402  (benchmarks/generate.py)
 
-
 # --- inputs ------------------------------------------------------------------------------------
 
 def ensure_solution(out: Path, size_mb: float, seed: int, *, name: str | None = None, folder: bool = True) -> Path:
@@ -223,6 +222,7 @@ def machine() -> dict:
     except OSError:
         pass
     from lxml import etree
+
     import analyzer
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO).stdout.strip()
     dirty = bool(subprocess.run(["git", "status", "--porcelain", "--", "analyzer", "rules"], capture_output=True,

@@ -1,6 +1,6 @@
 from analyzer.graph import USES_ACTIVITY
 from analyzer.model import PluginType, Workflow
-from analyzer.reader.plugins import split_qualified_name
+from analyzer.names import split_qualified_name
 from analyzer.rule import RuleContext, Severity, rule
 
 

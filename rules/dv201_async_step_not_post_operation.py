@@ -52,7 +52,8 @@ def check(ctx: RuleContext):
         message = ctx.graph.message_of(step.key)
         yield ctx.finding(
             step,
-            f"{step.display} is asynchronous on {ctx.graph.event_label(step)} but registered in {step.stage_name} (stage {step.stage}): "
+            f"{step.display} is asynchronous on {ctx.graph.event_label(step)} but registered in {step.stage_name} "
+            f"(stage {step.stage}): "
             f"asynchronous steps run as system jobs after the operation and can only be registered in "
             f"PostOperation (stage 40)",
             related=[k for k in [message, *ctx.graph.requires(step.key, [HANDLER])] if k])

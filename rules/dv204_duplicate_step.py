@@ -43,8 +43,9 @@ def check(ctx: RuleContext):
     The message is compared by `<SdkMessageId>` (an exact identity, so no name guessing is
     involved); a step without one is compared by the message its name implies. Steps whose
     unsecure configuration differs (one generic plug-in registered twice with different settings)
-    are not duplicates; the secure configuration is not exported and cannot be compared. Disabled steps (`StateCode` 1) are ignored. The same
-    step found in two analyzed solutions is one step, not a duplicate.
+    are not duplicates; the secure configuration is not exported and cannot be compared.
+    Disabled steps (`StateCode` 1) are ignored. The same step found in two analyzed solutions
+    is one step, not a duplicate.
 
     ## References
     - https://learn.microsoft.com/power-apps/developer/data-platform/best-practices/business-logic/do-not-duplicate-plugin-step-registration

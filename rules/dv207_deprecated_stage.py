@@ -43,6 +43,7 @@ def check(ctx: RuleContext):
         message = ctx.graph.message_of(step.key)
         yield ctx.finding(
             step,
-            f"{step.display} on {ctx.graph.event_label(step)} is registered in stage 50, the Dynamics CRM 4.0 post-operation stage, "
+            f"{step.display} on {ctx.graph.event_label(step)} is registered in stage 50, "
+            f"the Dynamics CRM 4.0 post-operation stage, "
             f"which is deprecated",
             related=[message] if message else [])

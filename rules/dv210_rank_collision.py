@@ -4,7 +4,6 @@ from analyzer.model import Step
 from analyzer.rule import RuleContext, Severity, rule
 
 
-
 @rule(id="DV210", name="rank-collision", severity=Severity.NOTE,
       title="Synchronous plug-in steps on the same event share an execution order",
       fix="Give each synchronous step on the same message, table and stage its own Execution Order (rank).",

@@ -31,9 +31,10 @@ def check(ctx: RuleContext):
 
     ## Options
     - `other-prefixes` (default `["msdyn"]`): prefixes accepted besides the publisher's, with or
-      without the trailing `_`; setting it replaces the default. Microsoft features create Custom APIs inside your solution under their own
-      prefix: an AI Builder prompt adds `msdyn_aibdpt…` (seen in a real export whose publisher
-      prefix is `cat`). Add the prefixes of other publishers whose Custom APIs you ship on purpose.
+      without the trailing `_`; setting it replaces the default. Microsoft features create
+      Custom APIs inside your solution under their own prefix: an AI Builder prompt adds
+      `msdyn_aibdpt…` (seen in a real export whose publisher prefix is `cat`). Add the
+      prefixes of other publishers whose Custom APIs you ship on purpose.
 
     ## Known limitations
     A solution may legitimately contain a Custom API created by another publisher (added as an

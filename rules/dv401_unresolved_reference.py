@@ -1,7 +1,15 @@
-from analyzer.graph import (CALLS, CHILD_WORKFLOW, HANDLER, INVOKES, REGISTERED_ON, TRIGGERED_BY, UNRESOLVED,
-                            USES_ACTIVITY)
+from analyzer.graph import (
+    CALLS,
+    CHILD_WORKFLOW,
+    HANDLER,
+    INVOKES,
+    REGISTERED_ON,
+    TRIGGERED_BY,
+    UNRESOLVED,
+    USES_ACTIVITY,
+)
 from analyzer.model import CustomApi, Step, Workflow
-from analyzer.reader.plugins import infer_message, split_qualified_name, type_identity
+from analyzer.names import infer_message, split_qualified_name, type_identity
 from analyzer.rule import RuleContext, Severity, rule
 
 # The references this rule judges. Tables (on_entity) and connection references are other rules' business.
@@ -187,7 +195,6 @@ def check(ctx: RuleContext):
         for target in graph.requires(comp.key, _REFERENCES):
             if graph.external(target) != UNRESOLVED or graph.node(target).get("kind") not in _KINDS:
                 continue
-            types = graph.nx.edges[comp.key, target]["types"]
-            message = _describe(ctx, comp, target, frozenset(types))
+            message = _describe(ctx, comp, target, graph.edge_types(comp.key, target))
             if message:
                 yield ctx.finding(comp, message, related=[target])

@@ -1,5 +1,5 @@
-from analyzer.model import DependencyNode, Solution
 from analyzer.graph import node_keys
+from analyzer.model import DependencyNode, Solution
 from analyzer.rule import ComponentSummary, RuleContext, Severity, rule
 
 # solutioncomponent.componenttype labels, as the maker portal shows them ("Plugin Type", "System Form"…).

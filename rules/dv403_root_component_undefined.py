@@ -1,5 +1,4 @@
-from analyzer.model import Component, Entity, PluginAssembly, RootComponent, Solution
-from analyzer.reader import MODELLED_ROOT_TYPES
+from analyzer.model import MODELLED_ROOT_TYPES, Component, Entity, PluginAssembly, RootComponent, Solution
 from analyzer.rule import ComponentSummary, RuleContext, Severity, rule
 
 _LABELS = {"1": "table (Entity, type 1)", "20": "security role (Role, type 20)", "29": "process (Workflow, type 29)",

@@ -6,7 +6,6 @@ import json
 
 import jsonschema
 import pytest
-
 from conftest import FIXTURES, ROOT
 
 DV101 = FIXTURES / "rules" / "DV101" / "solution"
@@ -74,7 +73,8 @@ def test_rules_lists_and_explains(invoke):
 
 
 def test_crashing_rule_exits_2_naming_it(invoke, monkeypatch):
-    from analyzer import engine, registry as registry_module
+    from analyzer import engine
+    from analyzer import registry as registry_module
     from analyzer.rule import Severity, rule
 
     @rule(id="DV999", name="always-crashes", severity=Severity.NOTE, title="Crashes", fix="Nothing.")

@@ -6,12 +6,11 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from corpus_expected import EXPECTED  # tests/ is put on sys.path by conftest
 
 from analyzer.graph import build_graph
 from analyzer.model import CustomApi, PluginType, Step, Workflow
 from analyzer.reader import load
-
-from corpus_expected import EXPECTED  # tests/ is put on sys.path by conftest
 
 
 def _counts(solution) -> dict:

@@ -7,10 +7,9 @@ import json
 from collections import Counter
 
 import pytest
+from corpus_expected import EXPECTED
 
 from analyzer.engine import analyze
-
-from corpus_expected import EXPECTED
 
 ITEM1 = "carltoncolter__dyn-req-mgmt/SolutionPackage/package"
 ITEM5 = "microsoft__Power-CAT-Copilot-Studio-Kit/CopilotStudioAccelerator/SolutionPackage/src"

@@ -1261,7 +1261,7 @@ def test_several_rule_crashes_make_one_line(workdir, runner, monkeypatch):
     """Rule crashes used to print one stderr line each (and an exception message can span lines)."""
     import analyzer.engine
     from analyzer.cli import main
-    from analyzer.engine import RuleError
+    from analyzer.result import RuleError
     real = analyzer.engine.analyze
 
     def crashing(*args, **kwargs):
@@ -1277,7 +1277,7 @@ def test_several_rule_crashes_make_one_line(workdir, runner, monkeypatch):
 
 def test_step_name_inference_is_linear():
     """Found: a 1 MB step Name with "&#10;" and many "a: b of " made infer_message backtrack for minutes."""
-    from analyzer.reader.plugins import infer_message
+    from analyzer.names import infer_message
     with hang_guard(10):
         assert infer_message("a: b of " * 125_000 + "\nX") is None  # longer than any generated name
         assert infer_message("a: b of " * 240 + "\nX") == "b"

@@ -9,10 +9,9 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT, comparable_components
 
 from analyzer.engine import analyze
-
-from conftest import ROOT, comparable_components
 
 
 @pytest.fixture(scope="module")

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from analyzer.graph import (DEFINED_BY, HANDLER, IN_ASSEMBLY, INVOKES, PLATFORM, REGISTERED_ON, USES_ACTIVITY,
-                            build_graph)
-from analyzer.reader import load
-
 from conftest import FIXTURES
+
+from analyzer.graph import (
+    DEFINED_BY,
+    HANDLER,
+    IN_ASSEMBLY,
+    INVOKES,
+    PLATFORM,
+    REGISTERED_ON,
+    USES_ACTIVITY,
+    build_graph,
+)
+from analyzer.reader import load
 
 DV101 = FIXTURES / "rules" / "DV101" / "solution"
 ITEM1 = "carltoncolter__dyn-req-mgmt/SolutionPackage/package"

@@ -8,7 +8,6 @@ import sys
 import zipfile
 from pathlib import Path
 
-
 MANIFEST = b"""<ImportExportXml><SolutionManifest><UniqueName>Evil</UniqueName><Version>1.0</Version>
 <Managed>0</Managed><Publisher><UniqueName>p</UniqueName><CustomizationPrefix>p</CustomizationPrefix></Publisher>
 </SolutionManifest></ImportExportXml>"""

@@ -7,12 +7,11 @@ import json
 from collections import Counter
 
 import pytest
+from conftest import SOLUTIONS, comparable_components, zip_folder
 
 from analyzer.inventory import summary_lines
 from analyzer.model import CustomApi, PluginType, Step, Workflow
 from analyzer.reader import load
-
-from conftest import SOLUTIONS, comparable_components, zip_folder
 
 UNPACKED = SOLUTIONS / "contoso_approvals"
 EXTRACTED = SOLUTIONS / "contoso_approvals_zip"

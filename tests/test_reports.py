@@ -9,13 +9,12 @@ import io
 import json
 
 import pytest
+from conftest import ROOT
 
 from analyzer import __version__
 from analyzer.diagram import to_digraph
 from analyzer.engine import analyze
 from analyzer.report import FORMATS
-
-from conftest import ROOT
 
 INPUTS = ["fixtures/solutions/contoso_approvals", "fixtures/solutions/legacy_2011"]
 

@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import FIXTURES, ROOT
 
 from analyzer.docs import current_table, rules_table
 from analyzer.registry import REQUIRED_SECTIONS, Registry, discover, sections
 from analyzer.rule import Severity
-
-from conftest import FIXTURES, ROOT
 
 REGISTRY = discover()
 RULES = list(REGISTRY.rules)

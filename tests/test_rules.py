@@ -7,13 +7,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import FIXTURES, zip_folder
 
 from analyzer.engine import run_rules
 from analyzer.graph import build_graph
 from analyzer.reader import load
 from analyzer.registry import discover
-
-from conftest import FIXTURES, zip_folder
 
 CASES = sorted(p for p in (FIXTURES / "rules").iterdir() if p.is_dir()) if (FIXTURES / "rules").is_dir() else []
 

@@ -8,19 +8,24 @@ The reader only reads: no rule logic, nothing written, nothing extracted to disk
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Callable, Iterable
 from dataclasses import replace
-from typing import Callable, Iterable
 
 from analyzer import sdk_messages
 from analyzer.errors import SolutionError
-from analyzer.model import Component, OtherComponent, Solution, SourceLocation, Step, Workflow
+from analyzer.model import MODELLED_ROOT_TYPES, Component, OtherComponent, Solution, SourceLocation, Step, Workflow
 from analyzer.reader.context import ReadContext
 from analyzer.reader.customapis import read_custom_apis
 from analyzer.reader.manifest import read_manifest
+from analyzer.reader.others import (
+    read_connection_reference,
+    read_entity,
+    read_environment_variable,
+    read_role,
+    read_web_resource,
+)
 from analyzer.reader.package import Limits, Package, ZipPackage, open_package
 from analyzer.reader.plugins import read_assembly, read_step
-from analyzer.reader.others import (read_connection_reference, read_entity, read_environment_variable, read_role,
-                                    read_web_resource)
 from analyzer.reader.workflows import read_workflow
 from analyzer.reader.xmlparse import iter_items, local, parse_member
 
@@ -54,12 +59,6 @@ _COMPONENT_FILES = (
     "webresources/*.data.xml",
     "environmentvariabledefinitions/*/environmentvariabledefinition.xml",
 )
-
-# RootComponent types the model describes in full; any other type is kept as OtherComponent.
-# Codes: componenttype choices, https://learn.microsoft.com/power-apps/developer/data-platform/reference/entities/solutioncomponent
-MODELLED_ROOT_TYPES = {"1": "entity", "20": "security_role", "29": "workflow", "61": "web_resource",
-                       "91": "plugin_assembly", "92": "step"}
-
 
 def load(path: str, limits: Limits | None = None) -> Solution:
     package = open_package(path, limits)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from analyzer.reader.package import Package
 
@@ -15,7 +15,7 @@ class ReadContext:
     prefix: str  # publisher customization prefix
     bodies: dict[str, dict] = field(default_factory=dict)  # member -> what its XAML / flow JSON references
 
-    def body(self, member: str, read: Callable[["ReadContext", str], dict]) -> dict:
+    def body(self, member: str, read: Callable[[ReadContext, str], dict]) -> dict:
         """Read a process body once, however many <Workflow> records name it (a hostile package could name
         one large XAML from thousands of records)."""
         if member not in self.bodies:

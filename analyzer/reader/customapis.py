@@ -34,8 +34,10 @@ def read_custom_apis(ctx: ReadContext) -> list:
         unique = attr(root, "uniquename") or text(root, "uniquename") or member.split("/")[-2]
         key = f"custom_api:{unique.lower()}"
         folder = _api_folder(member)
-        requests = tuple(_field(CustomApiRequestParameter, package, m, ctx, key, unique) for m in params.get(folder, ()))
-        responses = tuple(_field(CustomApiResponseProperty, package, m, ctx, key, unique) for m in props.get(folder, ()))
+        requests = tuple(_field(CustomApiRequestParameter, package, m, ctx, key, unique)
+                         for m in params.get(folder, ()))
+        responses = tuple(_field(CustomApiResponseProperty, package, m, ctx, key, unique)
+                          for m in props.get(folder, ()))
         plugin = child(root, "plugintypeid")
         api = CustomApi(
             ident=unique.lower(), name=text(root, "name") or unique, solution=ctx.solution,
@@ -65,6 +67,7 @@ def _field(cls, package, member: str, ctx: ReadContext, api_key: str, api_unique
     return cls(
         ident=f"{api_unique.lower()}.{unique.lower()}", name=text(root, "name") or unique,
         solution=ctx.solution, source=SourceLocation(member, line(root)), api_key=api_key,
-        unique_name=unique, type=integer(root, "type"), is_optional=flag(root, "isoptional") if child(root, "isoptional") is not None else None,
+        unique_name=unique, type=integer(root, "type"),
+        is_optional=flag(root, "isoptional") if child(root, "isoptional") is not None else None,
         entity_name=(text(root, "logicalentityname") or "").lower() or None,
     )

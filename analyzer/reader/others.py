@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from lxml import etree
 
-from analyzer.model import (ConnectionReference, Entity, EnvironmentVariable, SecurityRole, SourceLocation,
-                            WebResource, norm_id)
+from analyzer.model import (
+    ConnectionReference,
+    Entity,
+    EnvironmentVariable,
+    SecurityRole,
+    SourceLocation,
+    WebResource,
+    norm_id,
+)
 from analyzer.reader.context import ReadContext
 from analyzer.reader.xmlparse import attr, child, children, fields, flag, integer, line, text
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import os
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import IO, Iterator
+from typing import IO
 
 from analyzer.errors import SolutionError
 
@@ -82,7 +83,7 @@ class _CountingReader:
     what stops a bomb.
     """
 
-    def __init__(self, raw: IO[bytes], package: "ZipPackage", info: zipfile.ZipInfo):
+    def __init__(self, raw: IO[bytes], package: ZipPackage, info: zipfile.ZipInfo):
         self._raw = raw
         self._package = package
         self._info = info
@@ -127,9 +128,10 @@ class ZipPackage(Package):
             if info.is_dir():
                 continue
             declared += info.file_size
-            if info.compress_size and info.file_size / info.compress_size > limits.max_ratio and info.file_size > 1_000_000:
+            ratio = info.file_size / info.compress_size if info.compress_size else 0
+            if ratio > limits.max_ratio and info.file_size > 1_000_000:
                 raise SolutionError(
-                    f"compression ratio {info.file_size / info.compress_size:.0f}:1 exceeds the limit of "
+                    f"compression ratio {ratio:.0f}:1 exceeds the limit of "
                     f"{limits.max_ratio:g}:1 (zip bomb?)", path, info.filename)
             self._infos[info.filename] = info
         if declared > limits.max_total_bytes:

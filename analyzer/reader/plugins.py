@@ -8,20 +8,9 @@ from lxml import etree
 
 from analyzer import sdk_messages
 from analyzer.model import PluginAssembly, PluginType, SourceLocation, Step, StepImage, norm_id
+from analyzer.names import infer_message, split_qualified_name
 from analyzer.reader.context import ReadContext
 from analyzer.reader.xmlparse import attr, child, children, csv_list, fields, flag, integer, line, text
-
-
-def split_qualified_name(aqn: str) -> tuple[str, str]:
-    """``Ns.Type, Assembly, Version=…`` -> (``Ns.Type``, ``Assembly``); versions are ignored on purpose
-    (a solution can ship assembly 1.0.37.0 while its XAML names 1.0.38.0)."""
-    parts = [p.strip() for p in aqn.split(",")]
-    return parts[0], (parts[1] if len(parts) > 1 else "")
-
-
-def type_identity(aqn: str) -> str:
-    type_name, assembly = split_qualified_name(aqn)
-    return f"{type_name}, {assembly}".lower() if assembly else type_name.lower()
 
 
 def _assembly_part(full_name: str, key: str) -> str | None:
@@ -61,19 +50,6 @@ def read_assembly(elem: etree._Element, member: str, ctx: ReadContext) -> list:
             workflow_activity_group=text(t, "WorkflowActivityGroupName"),
         ))
     return found
-
-
-# "Contoso.Plugins.PostCreate: Create of account" — the platform's generated step name. DOTALL: with a
-# newline in the name, ".+$" used to backtrack once per colon, quadratic in the name's length.
-_STEP_NAME = re.compile(r"^.+?:\s+(?P<message>[A-Za-z_][\w.]*)\s+of\s+(?P<entity>.+)$", re.DOTALL)
-_MAX_STEP_NAME = 2000  # generated names are a type name, a message and a table: far shorter
-
-
-def infer_message(step_name: str) -> str | None:
-    if len(step_name) > _MAX_STEP_NAME:
-        return None
-    match = _STEP_NAME.match(step_name.strip())
-    return match.group("message") if match else None
 
 
 def read_step(elem: etree._Element, member: str, ctx: ReadContext) -> list:

@@ -193,7 +193,7 @@ def _flow_triggers(triggers) -> list[FlowTrigger]:
         operation, params = _host_and_params(trigger)
         kind_field = str(trigger.get("type", "")).lower()
 
-        def param(key: str):
+        def param(key: str, params=params):
             value = params.get(key)
             return value.strip() if isinstance(value, str) else None
 
@@ -202,7 +202,8 @@ def _flow_triggers(triggers) -> list[FlowTrigger]:
                                      entity=(param("subscriptionRequest/entityname") or "").lower() or None))
         elif operation.lower() == "subscribewebhooktrigger":
             message = params.get("subscriptionRequest/message")
-            found.append(FlowTrigger("row", operation, entity=(param("subscriptionRequest/entityname") or "").lower() or None,
+            entity = (param("subscriptionRequest/entityname") or "").lower() or None
+            found.append(FlowTrigger("row", operation, entity=entity,
                                      row_message=str(message) if message is not None else None))
         elif kind_field == "request":
             found.append(FlowTrigger("manual", operation or trigger.get("kind")))

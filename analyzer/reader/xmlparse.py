@@ -8,7 +8,8 @@ matched on their local name, case-insensitively, because the same package mixes
 
 from __future__ import annotations
 
-from typing import IO, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import IO
 
 from lxml import etree
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from analyzer.engine import AnalysisResult
+from analyzer.result import AnalysisResult
 from analyzer.rule import Finding
 
 

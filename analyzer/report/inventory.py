@@ -8,9 +8,18 @@ import json
 
 from analyzer import sdk_messages
 from analyzer.inventory import KIND_LABELS, component_record, solution_record, summary_lines
-from analyzer.model import (Component, CustomApi, CustomApiField, Entity, PluginAssembly, PluginType, Solution, Step,
-                            StepImage, Workflow)
-
+from analyzer.model import (
+    Component,
+    CustomApi,
+    CustomApiField,
+    Entity,
+    PluginAssembly,
+    PluginType,
+    Solution,
+    Step,
+    StepImage,
+    Workflow,
+)
 
 _CATEGORY_WORDS = {"bpf": "business process flow", "workflow": "classic workflow", "unknown": "unknown category"}
 
@@ -67,7 +76,8 @@ def render_table(solutions: list[Solution], out) -> None:
         if index:
             out.write("\n")
         title = f"{s.unique_name} {s.version}"
-        out.write(f"{title}  ({s.managed_name}, {s.layout}; publisher {s.publisher or '?'}, prefix {s.prefix or '?'})\n")
+        details = f"{s.managed_name}, {s.layout}; publisher {s.publisher or '?'}, prefix {s.prefix or '?'}"
+        out.write(f"{title}  ({details})\n")
         out.write(f"  {s.path}\n")
         for line in summary_lines(s):
             out.write(f"  - {line}\n")

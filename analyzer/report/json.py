@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from analyzer import __version__
-from analyzer.engine import AnalysisResult
 from analyzer.report.findings import finding_record, solution_summaries
+from analyzer.result import AnalysisResult
 
 
 def render(result: AnalysisResult, out, **_options) -> None:

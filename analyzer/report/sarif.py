@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 from analyzer import __version__
-from analyzer.engine import AnalysisResult
+from analyzer.result import AnalysisResult
 from analyzer.rule import Finding, Rule
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

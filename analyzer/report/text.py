@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from analyzer.engine import AnalysisResult
+from analyzer.result import AnalysisResult
 from analyzer.rule import Severity
 
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.NOTE: "cyan"}
