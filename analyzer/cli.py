@@ -213,8 +213,10 @@ def rules_command(ctx: click.Context, rule_id: str | None, markdown: bool) -> No
         click.echo(f"{r.id} {r.name} ({r.severity.value}{', ' + r.stability if r.stability != 'stable' else ''})")
         click.echo(r.title)
         click.echo(f"Fix: {r.fix}")
-        if r.options:
-            click.echo("Options: " + ", ".join(f"{k} (default {v})" for k, v in r.options.items()))
+        if r.options:  # set with [rules.ID] in dvsa.toml or --option ID.NAME=VALUE
+            click.echo("Options:")
+            for o in r.options:
+                click.echo(f"  {o.describe()}")
         click.echo("")
         click.echo(r.rationale)
 

@@ -1,7 +1,7 @@
 from analyzer import sdk_messages
 from analyzer.graph import DEFINED_BY
 from analyzer.model import Workflow
-from analyzer.rule import RuleContext, Severity, rule
+from analyzer.rule import Option, RuleContext, Severity, rule
 
 from ._calls import describe
 
@@ -13,7 +13,8 @@ BUDGET = 20_000
       title="Synchronous call chain deeper than the platform's depth limit",
       fix="Flatten the chain: call fewer actions from actions, or move part of it to an asynchronous process.",
       tags={"process", "action", "depth", "limit"},
-      options={"max-depth": sdk_messages.MAX_DEPTH})
+      options=[Option("max-depth", int, sdk_messages.MAX_DEPTH, min=1,
+                      help="the deepest allowed chain: the organisation's WorkflowSettings.MaxDepth")])
 def check(ctx: RuleContext):
     """## What it does
     Follows synchronous calls between processes and reports a chain that nests more messages
@@ -56,7 +57,7 @@ def check(ctx: RuleContext):
       ("The maximum depth (8) and time limit (one hour) are configurable")
     - https://learn.microsoft.com/power-apps/developer/data-platform/workflow-custom-actions#watch-out-for-long-running-actions
     """
-    limit = int(ctx.options.get("max-depth") or sdk_messages.MAX_DEPTH)
+    limit = ctx.options["max-depth"]
     graph = ctx.graph
     calls = graph.call_graph()
 

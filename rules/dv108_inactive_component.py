@@ -1,5 +1,5 @@
 from analyzer.model import Step, Workflow
-from analyzer.rule import RuleContext, Severity, rule
+from analyzer.rule import Option, RuleContext, Severity, rule
 
 # Power Automate flows: on/off is a deployment setting, not a design decision in the package.
 FLOW_CATEGORIES = {5, 6}
@@ -9,7 +9,8 @@ FLOW_CATEGORIES = {5, 6}
       title="Draft process or disabled plug-in step shipped in the solution",
       fix="Remove the inactive component from the solution, or activate it if it should run.",
       tags={"process", "step", "maintainability"},
-      options={"include-cloud-flows": False})
+      options=[Option("include-cloud-flows", bool, False,
+                      help="also report cloud flows and desktop flows that are off")])
 def check(ctx: RuleContext):
     """## What it does
     Finds processes shipped in Draft (`<StateCode>0</StateCode>`: classic workflows, business
@@ -56,7 +57,7 @@ def check(ctx: RuleContext):
       (Solution Checker `meta-remove-inactive`: SDK message processing steps, processes, business rules)
     - https://learn.microsoft.com/power-apps/maker/data-platform/use-powerapps-checker
     """
-    flows = bool(ctx.options.get("include-cloud-flows"))
+    flows = ctx.options["include-cloud-flows"]
     for c in ctx.components():
         if isinstance(c, Workflow):
             if c.state_code != 0 or (c.category in FLOW_CATEGORIES and not flows):

@@ -1,12 +1,13 @@
 from analyzer.model import CustomApi
-from analyzer.rule import RuleContext, Severity, rule
+from analyzer.rule import Option, RuleContext, Severity, rule
 
 
 @rule(id="DV306", name="custom-api-prefix", severity=Severity.ERROR,
       title="Custom API unique name without the solution publisher's customization prefix",
       fix="Re-create the Custom API with a unique name that starts with the publisher's prefix and an underscore.",
       tags={"custom-api", "naming"},
-      options={"other-prefixes": ["msdyn"]})
+      options=[Option("other-prefixes", list[str], ["msdyn"],
+                      help="prefixes accepted besides the publisher's; replaces the default")])
 def check(ctx: RuleContext):
     """## What it does
     Finds Custom APIs whose unique name (the name of the message they create) does not start
@@ -53,7 +54,7 @@ def check(ctx: RuleContext):
       ("The publisher prefix is a mechanism to help avoid naming collisions"; the publisher of the
       solution where a component is created owns it)
     """
-    configured = ctx.options.get("other-prefixes") or []
+    configured = ctx.options["other-prefixes"]
     if isinstance(configured, str):
         configured = [configured]
     others = [p.strip().rstrip("_").lower() for p in configured if p and p.strip().rstrip("_")]

@@ -1,13 +1,14 @@
 from analyzer.graph import HANDLER, USES_ACTIVITY
 from analyzer.model import PluginType
-from analyzer.rule import RuleContext, Severity, rule
+from analyzer.rule import Option, RuleContext, Severity, rule
 
 
 @rule(id="DV404", name="unused-plugin-type", severity=Severity.NOTE,
       title="Plug-in type that no step, Custom API or process uses",
       fix="Add the missing step registration to the solution, or remove the class from the assembly.",
       tags={"plugin", "step", "dead-code"},
-      options={"include-workflow-activities": False})
+      options=[Option("include-workflow-activities", bool, False,
+                      help="also report custom workflow activities that no analyzed process uses")])
 def check(ctx: RuleContext):
     """## What it does
     Finds plug-in types (classes of a shipped plug-in assembly) that nothing in the analyzed
@@ -56,7 +57,7 @@ def check(ctx: RuleContext):
       (custom workflow activities are available in the designer of workflow, dialog and action
       processes; "you do not register steps for custom workflow activities")
     """
-    include_activities = bool(ctx.options.get("include-workflow-activities", False))
+    include_activities = ctx.options["include-workflow-activities"]
     for ptype in ctx.components(PluginType):
         if ptype.is_workflow_activity and not include_activities:
             continue
