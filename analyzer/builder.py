@@ -404,6 +404,10 @@ def _label(parent: etree._Element, tag: str, text: str) -> None:
     _sub(_sub(parent, tag, default=text), "label", description=text, languagecode="1033")
 
 
+_API_FOLDERS = {"customapirequestparameter": "customapirequestparameters",
+                "customapiresponseproperty": "customapiresponseproperties"}
+
+
 def custom_api_files(api: CustomApi) -> list[tuple[str, bytes]]:
     """customapi.xml and one file per request parameter and response property (the same in both layouts)."""
     el = etree.Element("customapi", uniquename=api.unique_name)
@@ -434,8 +438,7 @@ def custom_api_files(api: CustomApi) -> list[tuple[str, bytes]]:
                 _sub(pe, "logicalentityname", p.logical_entity_name)
             _sub(pe, "name", p.name or p.unique_name)
             _sub(pe, "type", p.type)
-            plural = "customapirequestparameters" if kind == "customapirequestparameter" else "customapiresponseproperties"
-            files.append((f"{api.folder}/{plural}/{p.unique_name}/{kind}.xml", _plain(pe)))
+            files.append((f"{api.folder}/{_API_FOLDERS[kind]}/{p.unique_name}/{kind}.xml", _plain(pe)))
     return files
 
 
@@ -454,12 +457,13 @@ def customizations_element(package: Package, *, shell: bool) -> tuple[etree._Ele
             containers[container].append(el)
 
     for wf in package.workflows:
-        body = wf.body_path
-        place("Workflows", workflow_element(wf), f"{body}.data.xml" if body else f"Workflows/{wf.file_stem}.xaml.data.xml")
+        data_file = f"{wf.body_path or f'Workflows/{wf.file_stem}.xaml'}.data.xml"
+        place("Workflows", workflow_element(wf), data_file)
     for asm in package.assemblies:
         place("SolutionPluginAssemblies", assembly_element(asm), f"{asm.dll_path}.data.xml")
     for step in package.steps:
-        place("SdkMessageProcessingSteps", step_element(step), f"SdkMessageProcessingSteps/{_braced(step.id).lower()}.xml")
+        place("SdkMessageProcessingSteps", step_element(step),
+              f"SdkMessageProcessingSteps/{_braced(step.id).lower()}.xml")
     for raw in package.raw:
         place(raw.container, etree.fromstring(raw.xml), raw.unpacked_path)
     languages = _sub(root, "Languages")
