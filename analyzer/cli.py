@@ -108,8 +108,8 @@ FAIL_ON = {"error": 3, "warning": 2, "note": 1, "never": 99}
               help="Exit 1 when a finding at or above this severity remains.  [default: error]")
 @click.option("--select", multiple=True, help="Rule ids, id prefixes or names to run (comma-separated, repeatable).")
 @click.option("--ignore", multiple=True, help="Rule ids, id prefixes or names to skip (comma-separated, repeatable).")
-@click.option("--max-depth", type=click.IntRange(1, 64), default=None,
-              help="Call-depth limit for DV107 (default: the platform's 8).")
+@click.option("--option", "rule_options", multiple=True, metavar="RULE.NAME=VALUE",
+              help="Set a rule option, e.g. DV107.max-depth=6 (repeatable; wins over the config file).")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Read this many packages in parallel processes.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
@@ -118,7 +118,7 @@ FAIL_ON = {"error": 3, "warning": 2, "note": 1, "never": 99}
               help="Findings listed in this file (from `dvsa baseline`) do not fail the run.")
 @click.option("--strict-baseline", is_flag=True, help="Also fail when a baseline or suppress entry matched nothing.")
 @click.pass_context
-def check(ctx: click.Context, paths, fmt, output, fail_on, select, ignore, max_depth, jobs, config_path,
+def check(ctx: click.Context, paths, fmt, output, fail_on, select, ignore, rule_options, jobs, config_path,
           baseline_path, strict_baseline) -> None:
     """Check solutions for what will break: import, upgrade, deletion, runtime limits.
 
@@ -130,9 +130,7 @@ def check(ctx: click.Context, paths, fmt, output, fail_on, select, ignore, max_d
     from analyzer.report import FORMATS
     with _errors(ctx.obj["debug"]):
         config = _config(config_path)
-        options = dict(config.options)
-        if max_depth:
-            options["DV107"] = {**options.get("DV107", {}), "max-depth": max_depth}
+        options = _rule_options(config, rule_options)
         baseline_path = baseline_path or config.baseline
         fail_on = fail_on or config.fail_on or "error"
         result = analyze(paths, select=_split(select) or config.select, ignore=_split(ignore) or config.ignore,
@@ -152,6 +150,13 @@ def check(ctx: click.Context, paths, fmt, output, fail_on, select, ignore, max_d
         sys.exit(EXIT_FINDINGS if worst >= FAIL_ON[fail_on] or stale_fails else EXIT_CLEAN)
 
 
+def _rule_options(config, flags: tuple[str, ...]) -> dict:
+    """The file's rule options with the command line's --option flags over them, all checked."""
+    from analyzer import options
+    from analyzer.registry import discover
+    return options.merge(config.options, options.command_line(discover(), flags)) if flags else config.options
+
+
 def _config(path: str | None):
     from pathlib import Path
 
@@ -169,8 +174,9 @@ def _config(path: str | None):
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=".dvsa-baseline.json", show_default=True,
               help="The baseline file to write (atomically).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="As for `dvsa check`.")
+@click.option("--option", "rule_options", multiple=True, metavar="RULE.NAME=VALUE", help="As for `dvsa check`.")
 @click.pass_context
-def baseline(ctx: click.Context, paths, output, config_path) -> None:
+def baseline(ctx: click.Context, paths, output, config_path, rule_options) -> None:
     """Accept today's findings: write them to a baseline file that `dvsa check --baseline` skips.
 
     Run it again to update the file; entries for findings that are gone are dropped.
@@ -181,8 +187,9 @@ def baseline(ctx: click.Context, paths, output, config_path) -> None:
     from analyzer.engine import analyze
     with _errors(ctx.obj["debug"]):
         config = _config(config_path)
-        result = analyze(paths, select=config.select, ignore=config.ignore, options=config.options,
-                         limits=ctx.obj["limits"], suppress=config.suppress, on_loaded=gc.freeze)
+        result = analyze(paths, select=config.select, ignore=config.ignore,
+                         options=_rule_options(config, rule_options), limits=ctx.obj["limits"],
+                         suppress=config.suppress, on_loaded=gc.freeze)
         if result.errors:
             raise SolutionError(f"{len(result.errors)} rule(s) crashed; no baseline written")
         doc = baseline_document([f for f in result.findings if not f.suppressed])

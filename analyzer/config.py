@@ -17,8 +17,9 @@
     component = "plugin_type:*"       # fnmatch glob over component keys
     reason = "Provided by ContosoCore, imported first"
 
-Unknown keys are refused with a "did you mean" hint, so a typo never silently does nothing.
-Command-line options win over the file.
+Unknown keys, rule ids, option names and severity levels, and option values of the wrong type or
+out of range, are refused with a "did you mean" hint (analyzer/options.py checks them against the
+rules' declarations), so a typo never silently does nothing. Command-line options win over the file.
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from analyzer import options as rule_settings
 from analyzer.errors import SolutionError
+from analyzer.registry import Registry, discover
 from analyzer.rule import Severity
 
 KEYS = ("select", "ignore", "fail-on", "baseline", "severity", "rules", "suppress")
@@ -83,7 +86,14 @@ def _strings(value: Any, key: str, path: str) -> list[str]:
     return value
 
 
-def load_config(path: Path) -> Config:
+def _table(table: dict, key: str, where: str, path: str) -> dict:
+    value = table.get(key, {})
+    if not isinstance(value, dict):
+        raise SolutionError(f"{key} in {where} must be a table, such as [{key}]", path)
+    return value
+
+
+def load_config(path: Path, registry: Registry | None = None) -> Config:
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
@@ -103,14 +113,11 @@ def load_config(path: Path) -> Config:
         config.fail_on = table["fail-on"]
     if "baseline" in table:
         config.baseline = str(path.parent / _strings(table["baseline"], "baseline", p)[0])
-    for rule_id, level in table.get("severity", {}).items():
-        if level not in {s.value for s in Severity}:
-            raise SolutionError(f"severity of {rule_id} must be error, warning or note", p)
-        config.severities[rule_id.upper()] = Severity(level)
-    for rule_id, options in table.get("rules", {}).items():
-        if not isinstance(options, dict):
-            raise SolutionError(f"[rules.{rule_id}] must be a table of options", p)
-        config.options[rule_id.upper()] = dict(options)
+    registry = registry or discover()
+    sections = "tool.dvsa." if path.name == "pyproject.toml" else ""
+    config.severities = rule_settings.severities(registry, _table(table, "severity", where, p), p,
+                                                 f"{sections}severity")
+    config.options = rule_settings.rule_options(registry, _table(table, "rules", where, p), p, f"{sections}rules")
     for entry in table.get("suppress", []):
         for key in entry:
             if key not in SUPPRESS_KEYS:

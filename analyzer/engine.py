@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
+from analyzer import options as rule_settings
 from analyzer.baseline import apply as apply_suppressions
 from analyzer.config import Suppression
 from analyzer.errors import SolutionError
@@ -76,6 +77,9 @@ def analyze(paths: Iterable[str], *, select: Iterable[str] = (), ignore: Iterabl
     select, ignore = list(select), list(ignore)
     if unknown := registry.unknown(select + ignore):
         raise SolutionError(f"no rule matches {', '.join(repr(u) for u in unknown)}; `dvsa rules` lists them")
+    # Checked before anything is read (the CLI has checked its own, naming the file or the flag).
+    options = rule_settings.rule_options(registry, options or {})
+    severities = rule_settings.severities(registry, severities or {})
     solutions = load_all(paths, limits, jobs, on_loaded)
     result = run_rules(solutions, registry.select(select, ignore), options=options, severities=severities,
                        on_loaded=on_loaded)

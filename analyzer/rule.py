@@ -93,7 +93,7 @@ class Option:
     def convert(self, value: Any) -> Any:
         """The value checked against type, range and choices; lists come back as new lists."""
         if not self._has_type(value):
-            raise OptionValueError(f"expected {OPTION_TYPES[self.type]}, got {_shown(value)}")
+            raise OptionValueError(f"expected {OPTION_TYPES[self.type]}, got {toml_value(value)}")
         for item in value if self.type == list[str] else [value]:
             self._check_bounds(item)
         return list(value) if self.type == list[str] else value
@@ -111,7 +111,7 @@ class Option:
         if self.max is not None and value > self.max:
             raise OptionValueError(f"must be at most {self.max}, got {value}")
         if self.choices is not None and value not in self.choices:
-            raise OptionValueError(f"must be one of {', '.join(self.choices)}, got {_shown(value)}")
+            raise OptionValueError(f"must be one of {', '.join(self.choices)}, got {toml_value(value)}")
 
     def describe(self) -> str:
         """One line for `dvsa rules ID`: name, type, default, range and help."""
@@ -119,18 +119,18 @@ class Option:
         if self.choices:
             limits.append("one of " + ", ".join(self.choices))
         extra = "".join(f", {limit}" for limit in limits)
-        text = f"{self.name} ({self.type_name}, default {_shown(self.default)}{extra})"
+        text = f"{self.name} ({self.type_name}, default {toml_value(self.default)}{extra})"
         return f"{text}: {self.help}" if self.help else text
 
 
-def _shown(value: Any) -> str:
+def toml_value(value: Any) -> str:
     """A value as it is written in dvsa.toml: 6, true, "six", ["msdyn"]."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if isinstance(value, list | tuple):
-        return "[" + ", ".join(_shown(v) for v in value) + "]"
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
     if isinstance(value, dict):
         return "a table"
     return str(value)
