@@ -12,14 +12,28 @@ from collections.abc import Iterable, Iterator
 
 import networkx as nx
 
-from analyzer import sdk_messages
-from analyzer.model import Component, CustomApi, CustomApiField, Entity, PluginType, Solution, Step, StepImage, Workflow
+from analyzer.messages import UNKNOWN, MessageRef, message_key, name_prefix, resolve
+from analyzer.model import (
+    MODELLED_ROOT_TYPES,
+    Component,
+    CustomApi,
+    CustomApiField,
+    Entity,
+    PluginPackage,
+    PluginType,
+    Solution,
+    Step,
+    StepImage,
+    Workflow,
+)
 from analyzer.names import infer_message, split_qualified_name, type_identity
+from analyzer.platform import ComponentType
 
 # Edge types, read "source <type> target".
 REGISTERED_ON = "registered_on"  # step -> message
 HANDLER = "handler"  # step / Custom API -> plug-in type
 IN_ASSEMBLY = "in_assembly"  # plug-in type -> assembly
+PROVIDED_BY = "provided_by"  # plug-in type the export does not list -> plug-in package that may hold it
 IMAGE_OF = "image_of"  # step image -> step
 DEFINED_BY = "defined_by"  # message -> action workflow / Custom API
 PARAMETER_OF = "parameter_of"  # request parameter / response property -> Custom API
@@ -33,19 +47,18 @@ USES_CONNECTION = "uses_connection"  # cloud flow -> connection reference
 CONTAINS = "contains"  # solution -> component
 
 PLATFORM, DECLARED, UNRESOLVED = "platform", "declared", "unresolved"
+# A plug-in type in no PluginAssemblies entry while a plug-in package ships: the package's types are not
+# listed in the export, so the type is presumed to be one of them (never reported as missing).
+PACKAGED = "package"
 
 # "part of" edges: the source is deleted together with the target.
-PART_EDGES = frozenset({IMAGE_OF, PARAMETER_OF, IN_ASSEMBLY, DEFINED_BY})
+PART_EDGES = frozenset({IMAGE_OF, PARAMETER_OF, IN_ASSEMBLY, DEFINED_BY, PROVIDED_BY})
 
 # MissingDependency node types that name a modelled component kind (numbers: solutioncomponent
 # componenttype, https://learn.microsoft.com/power-apps/developer/data-platform/reference/entities/solutioncomponent).
-NODE_KINDS = {"1": "entity", "20": "security_role", "29": "workflow", "61": "web_resource", "90": "plugin_type",
-              "91": "plugin_assembly", "92": "step", "customapi": "custom_api",
+# Root-component kinds, plus plug-in types and the node types modern exports write as names.
+NODE_KINDS = {**MODELLED_ROOT_TYPES, ComponentType.PLUGIN_TYPE.code: "plugin_type", "customapi": "custom_api",
               "connectionreference": "connection_reference", "environmentvariabledefinition": "environment_variable"}
-
-
-def message_key(name: str) -> str:
-    return f"sdk_message:{name.lower()}"
 
 
 class DependencyGraph:
@@ -54,6 +67,7 @@ class DependencyGraph:
     def __init__(self) -> None:
         self.nx = nx.DiGraph()
         self._call_graph: nx.DiGraph | None = None
+        self._declared_needs: dict[tuple[str, str], set[str]] = {}
 
     # --- building ---------------------------------------------------------------------------
     def add_component(self, c: Component) -> None:
@@ -144,14 +158,14 @@ class DependencyGraph:
         found = self.requires(step_key, [REGISTERED_ON])
         return found[0] if found else None
 
+    def message_ref(self, step_key: str) -> MessageRef:
+        """The message a step is registered on and how it was known (``analyzer.messages``)."""
+        return self.nx.nodes[step_key].get("message") or MessageRef(None, None, UNKNOWN)
+
     def message_label(self, step: Step) -> str:
         """The message a step is on, as people name it: ``Update``, ``contoso_CheckStatus``, or
-        ``message <id>`` when only the id is known."""
-        message = self.message_of(step.key)
-        name = self.name(message) if message else None
-        if name and name != step.message_id:
-            return name
-        return f"message {step.message_id}" if step.message_id else "an unknown message"
+        ``message with SdkMessageId <id>`` when only the id is known."""
+        return self.message_ref(step.key).label
 
     def event_label(self, step: Step) -> str:
         """The event a step runs on: ``Update of account``, or just the message for a global one."""
@@ -160,16 +174,17 @@ class DependencyGraph:
 
     def settled_message(self, step: Step) -> str | None:
         """The message name when the step's own SdkMessageId settles it: a built-in message id, or
-        the id of an analyzed action's message. A name guessed from the step-name convention is not
+        the id of an analyzed action's message. A name implied by the step-name convention is not
         settled: rules that raise findings on the message kind should not trust it."""
-        name = sdk_messages.message_name(step.message_id)
-        if name or not step.message_id:
-            return name
-        message = self.message_of(step.key)
-        definition = self.definition_of(message) if message else None
-        if isinstance(definition, Workflow) and definition.sdk_message_id == step.message_id:
-            return self.name(message)
-        return None
+        ref = self.message_ref(step.key)
+        return ref.name if ref.settled else None
+
+    def declares_need(self, component: Component, required_types: Iterable[str]) -> bool:
+        """The component's solution lists it as the Dependent of a MissingDependency whose Required is
+        of one of these types (``"29"``, ``"customapi"``…): the export declared the reference, even
+        where the graph could not match the required component by key."""
+        needs = self._declared_needs.get((component.solution, component.ident), set())
+        return bool(needs & {t.lower() for t in required_types})
 
     def definition_of(self, message: str) -> Component | None:
         """The action workflow or Custom API that defines a message, if analyzed."""
@@ -239,12 +254,20 @@ class _Index:
         self.types_by_id: dict[str, PluginType] = {}
         self.types_by_identity: dict[str, PluginType] = {}
         self.entities: dict[str, str] = {}  # logical, schema or set name (lower) -> entity key
+        self.packages: dict[str, list[PluginPackage]] = {}  # solution unique name -> its plug-in packages
         self.declared: set[str] = set()
+        # (solution, dependent id or name) -> the Required types its MissingDependencies name: the export
+        # declared that the component needs something of that type, even where no key matches.
+        self.declared_needs: dict[tuple[str, str], set[str]] = {}
         for s in solutions:
             for c in s.components:
                 self._add(c)
             for md in s.missing_dependencies:
                 self.declared.update(node_keys(md.required))
+                dep = md.dependent
+                for ident in {dep.id, (dep.schema_name or "").lower() or None, *(v.lower() for _a, v in dep.ids)}:
+                    if ident:
+                        self.declared_needs.setdefault((s.unique_name, ident), set()).add(md.required.type.lower())
 
     def _add(self, c: Component) -> None:
         if isinstance(c, Workflow):
@@ -259,6 +282,8 @@ class _Index:
                 self.types_by_id.setdefault(c.ident, c)
             if c.assembly_qualified_name:
                 self.types_by_identity.setdefault(type_identity(c.assembly_qualified_name), c)
+        elif isinstance(c, PluginPackage):
+            self.packages.setdefault(c.solution, []).append(c)
         elif isinstance(c, Entity):
             for name in (c.logical_name, c.schema_name, c.entity_set_name):
                 if name:
@@ -271,8 +296,26 @@ class _Index:
             return self.types_by_identity.get(type_identity(aqn))
         return None
 
+    def packages_for(self, solution: str | None) -> list[PluginPackage]:
+        """The plug-in packages that may hold a type ``solution`` refers to: its own, else any analyzed one."""
+        own = self.packages.get(solution or "", [])
+        return own or [p for found in self.packages.values() for p in found]
+
     def message_definition(self, name: str) -> Component | None:
         return self.apis.get(name.lower()) or self.actions_by_message.get(name.lower())
+
+    # messages.Definitions: what the analyzed solutions define, for messages.resolve
+    def action_message(self, message_id: str) -> tuple[str, str] | None:
+        action = self.actions_by_id.get(message_id)
+        return (action.message_name, action.key) if action is not None and action.message_name else None
+
+    def definition(self, name: str) -> tuple[str, str] | None:
+        found = self.message_definition(name)
+        if isinstance(found, CustomApi):
+            return found.unique_name, found.key
+        if isinstance(found, Workflow) and found.message_name:
+            return found.message_name, found.key
+        return None
 
 
 def node_keys(node) -> list[str]:
@@ -298,6 +341,7 @@ def node_keys(node) -> list[str]:
 def build_graph(solutions: list[Solution]) -> DependencyGraph:
     graph = DependencyGraph()
     index = _Index(solutions)
+    graph._declared_needs = index.declared_needs
     for s in solutions:
         for c in s.components:
             graph.add_component(c)
@@ -338,45 +382,39 @@ def _ref_type(graph: DependencyGraph, index: _Index, source: str, type_id: str |
     name = split_qualified_name(aqn)[0] if aqn else type_id
     alt = f"plugin_type:{type_identity(aqn)}" if aqn else None
     declared = key in index.declared or (alt is not None and alt in index.declared)
-    graph.add_reference(key, DECLARED if declared else UNRESOLVED, name)
+    packages = [] if declared else index.packages_for(graph.node(source).get("solution"))
+    graph.add_reference(key, DECLARED if declared else PACKAGED if packages else UNRESOLVED, name)
     graph.add_edge(source, key, edge)
+    if packages and graph.external(key) == PACKAGED:
+        _link_package(graph, key, packages)
 
 
-def _message(graph: DependencyGraph, index: _Index, name: str | None, message_id: str | None) -> str | None:
-    """The message node for a name and/or id, created (and linked to its definition) on first use."""
-    action = index.actions_by_id.get(message_id) if message_id else None
-    if action is not None and action.message_name:
-        name = action.message_name
-    platform_name = sdk_messages.message_name(message_id) if message_id else None
-    if platform_name:
-        name = platform_name
-    if not name and not message_id:
-        return None
-    key = message_key(name) if name else f"sdk_message:{message_id}"
-    if key in graph:
-        return key
-    definition = action or (index.message_definition(name) if name else None)
-    if definition is not None:
-        graph.add_reference(key, None, name, kind="sdk_message")
-        graph.add_edge(key, definition.key, DEFINED_BY)
-    elif platform_name or (name and _presumed_platform(name)):
-        graph.add_reference(key, PLATFORM, name, kind="sdk_message")
+def _link_package(graph: DependencyGraph, type_key: str, packages: list) -> None:
+    """A plug-in type no PluginAssemblies entry lists, presumed to be in one of ``packages``.
+
+    The export lists a package but not the assemblies and types inside its .nupkg, so the files cannot
+    show the type is missing: the reference is provided by the package, not unresolved."""
+    for package in packages:
+        graph.add_edge(type_key, package.key, PROVIDED_BY)
+
+
+def _message(graph: DependencyGraph, index: _Index, name: str | None, message_id: str | None = None, *,
+             hint: bool = False) -> MessageRef:
+    """Resolve a reference to a message (``messages.resolve``, the one place that decides) and make sure
+    its node exists, linked to its definition."""
+    ref = resolve(index, message_id=message_id, name=name, hint=hint)
+    if ref.key is None or ref.key in graph:
+        return ref
+    if ref.definition is not None:
+        graph.add_reference(ref.key, None, ref.name, kind="sdk_message")
+        graph.add_edge(ref.key, ref.definition, DEFINED_BY)
+    elif ref.platform:
+        graph.add_reference(ref.key, PLATFORM, ref.name, kind="sdk_message")
     else:
-        graph.add_reference(key, DECLARED if key in index.declared else UNRESOLVED, name or message_id,
-                            kind="sdk_message")
-    return key
-
-
-# Publisher prefixes of Microsoft's own apps (Dynamics 365, Power Pages): their messages ship with
-# the platform's first-party solutions, not with customer solutions.
-FIRST_PARTY_PREFIXES = ("msdyn_", "mspp_", "adx_")
-
-
-def _presumed_platform(name: str) -> bool:
-    """A message known by name only: custom messages carry a publisher prefix (``contoso_x``);
-    platform messages (``RetrieveEnvironmentVariableSecretValue``, ``PvaPublish``) have no underscore."""
-    lower = name.lower()
-    return bool(sdk_messages.message_id(name)) or "_" not in lower or lower.startswith(FIRST_PARTY_PREFIXES)
+        graph.add_reference(ref.key, DECLARED if ref.key in index.declared else UNRESOLVED,
+                            ref.name or ref.message_id, kind="sdk_message")
+    graph.node(ref.key)["prefix"] = name_prefix(ref.name)
+    return ref
 
 
 def _entity(graph: DependencyGraph, index: _Index, source: str, name: str | None) -> None:
@@ -395,26 +433,16 @@ def _entity(graph: DependencyGraph, index: _Index, source: str, name: str | None
 
 
 def _link_step(graph: DependencyGraph, index: _Index, step: Step) -> None:
-    name = step.message_name
-    if step.message_id and step.message_id in index.actions_by_id:
-        name = None  # the id is authoritative
-    elif step.message_inferred and name and (
-            (index.message_definition(name) is None and not sdk_messages.message_id(name))
-            or (step.message_id and sdk_messages.message_id(name) not in (None, step.message_id))):
-        # An inferred name that matches nothing tells us nothing; one that names a built-in
-        # message whose fixed id is not the step's id belongs to a renamed or copied step.
-        name = None
-    if step.message_id is None and name is None:
-        name = infer_message(step.name)
-    message = _message(graph, index, name, step.message_id)
-    if message:
-        graph.add_edge(step.key, message, REGISTERED_ON)
+    ref = _message(graph, index, infer_message(step.name), step.message_id, hint=True)
+    graph.node(step.key)["message"] = ref
+    if ref.key:
+        graph.add_edge(step.key, ref.key, REGISTERED_ON)
     _ref_type(graph, index, step.key, step.plugin_type_id, step.plugin_type_name, HANDLER)
     _entity(graph, index, step.key, step.primary_entity)
 
 
 def _link_custom_api(graph: DependencyGraph, index: _Index, api: CustomApi) -> None:
-    message = _message(graph, index, api.unique_name, None)
+    message = _message(graph, index, api.unique_name).key
     if message and not graph.requires(message, [DEFINED_BY]):
         graph.add_edge(message, api.key, DEFINED_BY)
     _ref_type(graph, index, api.key, api.plugin_type_id, None, HANDLER)
@@ -427,7 +455,7 @@ def _link_workflow(graph: DependencyGraph, index: _Index, wf: Workflow) -> None:
     for aqn in wf.custom_activities:
         _ref_type(graph, index, wf.key, None, aqn, USES_ACTIVITY)
     for call in wf.invoked_messages:
-        message = _message(graph, index, call.message_name, call.message_id)
+        message = _message(graph, index, call.message_name, call.message_id).key
         if message:
             graph.add_edge(wf.key, message, INVOKES)
     for child_id in wf.child_workflows:
@@ -436,12 +464,12 @@ def _link_workflow(graph: DependencyGraph, index: _Index, wf: Workflow) -> None:
             graph.add_reference(key, DECLARED if key in index.declared else UNRESOLVED, child_id, kind="workflow")
         graph.add_edge(wf.key, key, CHILD_WORKFLOW)
     for call in wf.flow_calls:
-        message = _message(graph, index, call.action_name, None)
+        message = _message(graph, index, call.action_name).key
         if message:
             graph.add_edge(wf.key, message, CALLS)
     for trigger in wf.flow_triggers:
         if trigger.kind == "message" and trigger.message:
-            message = _message(graph, index, trigger.message, None)
+            message = _message(graph, index, trigger.message).key
             if message:
                 graph.add_edge(wf.key, message, TRIGGERED_BY)
         if trigger.entity:

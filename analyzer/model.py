@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from analyzer.platform import ComponentType, ImageType, Managed, Mode, ProcessCategory, ProcessState, Stage
+
 
 def norm_id(value: str | None) -> str | None:
     """``{20BEBB1B-…}`` and ``20bebb1b-…`` are the same id: strip braces, lower-case."""
@@ -116,7 +118,8 @@ class Workflow(Component):
     sdk_message_id: str | None = None
     message_name: str | None = None  # custom action: ``<prefix>_<UniqueName>``
     body_path: str | None = None  # package member of the XAML/JSON body
-    body_missing: bool = False
+    body_missing: bool = False  # neither the package nor the mapping file provides the body
+    body_mapped_to: str | None = None  # the file a mapping provides it from (or the pattern it does not find)
     custom_activities: tuple[str, ...] = ()  # assembly-qualified names from XAML
     invoked_messages: tuple[InvokedMessage, ...] = ()
     child_workflows: tuple[str, ...] = ()  # workflow ids
@@ -127,20 +130,20 @@ class Workflow(Component):
 
     @property
     def state(self) -> str:
-        return "active" if self.state_code == 1 else "draft"
+        return ProcessState.ACTIVATED.label if self.state_code == ProcessState.ACTIVATED else ProcessState.DRAFT.label
 
     @property
     def is_action(self) -> bool:
-        return self.category == 3
+        return self.category == ProcessCategory.ACTION
+
+    @property
+    def is_flow(self) -> bool:
+        """A cloud or desktop flow: Power Automate, where on/off is a deployment setting."""
+        return self.category is not None and ProcessCategory(self.category).is_flow
 
     @property
     def display(self) -> str:
-        labels = {
-            "workflow": "workflow", "dialog": "dialog", "business_rule": "business rule",
-            "action": "action", "bpf": "business process flow", "cloud_flow": "cloud flow",
-            "desktop_flow": "desktop flow",
-        }
-        label = labels.get(self.category_name, "process")
+        label = ProcessCategory(self.category).label if self.category is not None else "process"
         if self.is_action and self.message_name:
             return f"action {self.message_name}"
         return f"{label} '{self.name}'"
@@ -159,7 +162,8 @@ class PluginAssembly(Component):
     isolation_mode: int | None = None  # 1 none, 2 sandbox
     source_type: int | None = None  # 0 database, 1 disk, 2 normal, 3 AzureWebApp, 4 file store
     file_path: str | None = None
-    file_missing: bool = False
+    file_missing: bool = False  # neither the package nor the mapping file provides the file
+    file_mapped_to: str | None = None  # the file a mapping provides it from (or the pattern it does not find)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -185,6 +189,25 @@ class PluginType(Component):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PluginPackage(Component):
+    """A plug-in package (``pluginpackages/<uniquename>/pluginpackage.xml``): the NuGet package that holds
+    plug-in assemblies and their dependent assemblies. Dataverse registers its assemblies and types when the
+    package is uploaded, so an export need not list them; ``ident`` is the lower-case unique name."""
+
+    KIND: ClassVar[str] = "plugin_package"
+    LABEL: ClassVar[str] = "plug-in package"
+
+    unique_name: str = ""
+    version: str | None = None
+    file_path: str | None = None  # package member of the .nupkg, when the export names one
+    file_missing: bool = False
+
+    @property
+    def display(self) -> str:
+        return f"plug-in package {self.unique_name}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class StepImage(Component):
     KIND: ClassVar[str] = "step_image"
     LABEL: ClassVar[str] = "step image"
@@ -197,7 +220,7 @@ class StepImage(Component):
 
     @property
     def image_type_name(self) -> str:
-        return {0: "pre", 1: "post", 2: "both"}.get(self.image_type, "unknown")
+        return ImageType(self.image_type).label if self.image_type is not None else "unknown"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -207,9 +230,7 @@ class Step(Component):
     KIND: ClassVar[str] = "step"
     LABEL: ClassVar[str] = "step"
 
-    message_id: str | None = None
-    message_name: str | None = None
-    message_inferred: bool = False  # name taken from the step-name convention, not the id
+    message_id: str | None = None  # SdkMessageId; which message it names is the graph's answer (analyzer.messages)
     primary_entity: str | None = None
     secondary_entity: str | None = None
     stage: int | None = None
@@ -227,12 +248,11 @@ class Step(Component):
 
     @property
     def stage_name(self) -> str:
-        return {10: "PreValidation", 20: "PreOperation", 30: "MainOperation",
-                40: "PostOperation", 50: "PostOperation (deprecated)"}.get(self.stage, f"stage {self.stage}")
+        return Stage(self.stage).label if self.stage is not None else "stage None"
 
     @property
     def mode_name(self) -> str:
-        return {0: "sync", 1: "async"}.get(self.mode, f"mode {self.mode}")
+        return Mode(self.mode).label if self.mode is not None else "mode None"
 
     @property
     def display(self) -> str:
@@ -298,6 +318,9 @@ class Entity(Component):
     schema_name: str | None = None
     entity_set_name: str | None = None
     display_name: str | None = None
+    attributes: tuple[str, ...] = ()  # logical names (lower-case) of the columns the package defines
+    forms: tuple[tuple[str, str], ...] = ()  # (form id, form name) of its system forms
+    views: tuple[tuple[str, str], ...] = ()  # (view id, view name) of its saved queries
 
     @property
     def display(self) -> str:
@@ -339,7 +362,19 @@ class WebResource(Component):
     display_name: str | None = None
     type: int | None = None
     file_path: str | None = None
-    file_missing: bool = False
+    file_missing: bool = False  # neither the package nor the mapping file provides the file
+    file_mapped_to: str | None = None  # the file a mapping provides it from (or the pattern it does not find)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OptionSet(Component):
+    """A global option set (OptionSets/<name>.xml, or ``<optionsets>`` in customizations.xml); ``ident`` is its
+    lower-case name. The maker portal calls it a choice."""
+
+    KIND: ClassVar[str] = "option_set"
+    LABEL: ClassVar[str] = "choice"
+
+    display_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -361,8 +396,10 @@ class OtherComponent(Component):
 
 # RootComponent types the model describes in full; any other type is kept as OtherComponent.
 # Codes: componenttype choices, https://learn.microsoft.com/power-apps/developer/data-platform/reference/entities/solutioncomponent
-MODELLED_ROOT_TYPES = {"1": "entity", "20": "security_role", "29": "workflow", "61": "web_resource",
-                       "91": "plugin_assembly", "92": "step"}
+MODELLED_ROOT_TYPES = {ComponentType.ENTITY.code: "entity", ComponentType.ROLE.code: "security_role",
+                       ComponentType.WORKFLOW.code: "workflow", ComponentType.WEB_RESOURCE.code: "web_resource",
+                       ComponentType.PLUGIN_ASSEMBLY.code: "plugin_assembly",
+                       ComponentType.SDK_MESSAGE_PROCESSING_STEP.code: "step"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -385,6 +422,7 @@ class DependencyNode:
     parent_display_name: str | None = None  # e.g. the table of a form or attribute
     solution: str | None = None  # "Active" = unmanaged layer; "Name (version)" otherwise
     ids: tuple[tuple[str, str], ...] = ()  # string-typed nodes: ("uniquename", "cat_X"), …
+    parent_schema_name: str | None = None  # the table of an attribute, form or view
 
 
 @dataclass(frozen=True, slots=True)
@@ -417,7 +455,7 @@ class Solution:
 
     @property
     def managed_name(self) -> str:
-        return {0: "unmanaged", 1: "managed", 2: "both"}.get(self.managed, str(self.managed))
+        return Managed(self.managed).label if isinstance(self.managed, int) else str(self.managed)
 
     def of_kind(self, kind: str) -> list[Component]:
         return [c for c in self.components if c.KIND == kind]

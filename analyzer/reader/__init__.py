@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 
-from analyzer import sdk_messages
 from analyzer.errors import SolutionError
-from analyzer.model import MODELLED_ROOT_TYPES, Component, OtherComponent, Solution, SourceLocation, Step, Workflow
+from analyzer.model import MODELLED_ROOT_TYPES, Component, OtherComponent, Solution, SourceLocation
 from analyzer.reader.context import ReadContext
 from analyzer.reader.customapis import read_custom_apis
 from analyzer.reader.manifest import read_manifest
+from analyzer.reader.mapping import Mapping, discover, read_mapping
 from analyzer.reader.others import (
     read_connection_reference,
     read_entity,
@@ -24,12 +23,13 @@ from analyzer.reader.others import (
     read_role,
     read_web_resource,
 )
-from analyzer.reader.package import Limits, Package, ZipPackage, open_package
+from analyzer.reader.package import DirPackage, Limits, Package, ZipPackage, open_package
+from analyzer.reader.pluginpackages import read_plugin_packages
 from analyzer.reader.plugins import read_assembly, read_step
 from analyzer.reader.workflows import read_workflow
 from analyzer.reader.xmlparse import iter_items, local, parse_member
 
-__all__ = ["load", "Limits", "SolutionError"]
+__all__ = ["load", "Limits", "Mapping", "SolutionError", "read_mapping"]
 
 # element name (lower-case) -> reader; the same readers serve customizations.xml items and
 # the one-component-per-file layout of unpacked folders.
@@ -60,18 +60,22 @@ _COMPONENT_FILES = (
     "environmentvariabledefinitions/*/environmentvariabledefinition.xml",
 )
 
-def load(path: str, limits: Limits | None = None) -> Solution:
+def load(path: str, limits: Limits | None = None, mapping: Mapping | None = None) -> Solution:
+    """``mapping``: the SolutionPackager mapping the folder is packed with; without one, a spkl.json in the
+    folder's parent chain that lists the folder supplies it."""
     package = open_package(path, limits)
     try:
-        return _read(package)
+        if mapping is None and isinstance(package, DirPackage):
+            mapping = discover(str(package.root))
+        return _read(package, mapping)
     finally:
         package.close()
 
 
-def _read(package: Package) -> Solution:
+def _read(package: Package, mapping: Mapping | None = None) -> Solution:
     layout, manifest_member, custom_member = _detect(package)
     manifest = read_manifest(package, manifest_member)
-    ctx = ReadContext(package, manifest.unique_name, manifest.prefix)
+    ctx = ReadContext(package, manifest.unique_name, manifest.prefix, mapping=mapping)
     components: list[Component] = []
     if custom_member:
         components += _from_customizations(ctx, custom_member)
@@ -79,8 +83,9 @@ def _read(package: Package) -> Solution:
         raise package.error("the package has solution.xml but no customizations.xml")
     components += _from_component_files(ctx)
     components += read_custom_apis(ctx)
+    components += read_plugin_packages(ctx)
     components, duplicates = _first_of_each_key(components)
-    components = _resolve_action_messages(components)
+    components = ctx.with_mapped_files(components)
     components += _other_root_components(manifest, components)
     return Solution(
         unique_name=manifest.unique_name, version=manifest.version, managed=manifest.managed,
@@ -142,18 +147,6 @@ def _first_of_each_key(components: list[Component]) -> tuple[list[Component], li
         seen.add(c.key)
         kept.append(c)
     return kept, duplicates
-
-
-def _resolve_action_messages(components: list[Component]) -> list[Component]:
-    """A step on a custom action's message gets the action's message name (same solution)."""
-    actions = {c.sdk_message_id: c.message_name for c in components
-               if isinstance(c, Workflow) and c.is_action and c.sdk_message_id and c.message_name}
-    resolved = []
-    for c in components:
-        if isinstance(c, Step) and c.message_id in actions and sdk_messages.message_name(c.message_id) is None:
-            c = replace(c, message_name=actions[c.message_id], message_inferred=False)
-        resolved.append(c)
-    return resolved
 
 
 def _other_root_components(manifest, components: list[Component]) -> list[Component]:

@@ -38,7 +38,6 @@ def read_custom_apis(ctx: ReadContext) -> list:
                          for m in params.get(folder, ()))
         responses = tuple(_field(CustomApiResponseProperty, package, m, ctx, key, unique)
                           for m in props.get(folder, ()))
-        plugin = child(root, "plugintypeid")
         api = CustomApi(
             ident=unique.lower(), name=text(root, "name") or unique, solution=ctx.solution,
             source=SourceLocation(member, line(root)), unique_name=unique,
@@ -49,11 +48,22 @@ def read_custom_apis(ctx: ReadContext) -> list:
             enabled_for_workflow=flag(root, "workflowsdkstepenabled"),
             allowed_step_type=integer(root, "allowedcustomprocessingsteptype"),
             execute_privilege=text(root, "executeprivilegename"),
-            plugin_type_id=norm_id(text(plugin, "plugintypeexportkey") or text(plugin)) if plugin is not None else None,
+            plugin_type_id=_handler_id(child(root, "plugintypeid")),
             request_parameters=requests, response_properties=responses,
         )
         found += [api, *requests, *responses]
     return found
+
+
+def _handler_id(plugin) -> str | None:
+    """The plug-in type id of ``<plugintypeid>``, in whichever form the export wrote it.
+
+    Current exports: ``<plugintypeid><plugintypeexportkey>GUID</plugintypeexportkey></plugintypeid>``;
+    older ones (2021, #23): ``<plugintypeid><plugintypeid>GUID</plugintypeid></plugintypeid>``;
+    hand-written files sometimes put the GUID directly in ``<plugintypeid>``."""
+    if plugin is None:
+        return None
+    return norm_id(text(plugin, "plugintypeexportkey") or text(plugin, "plugintypeid") or text(plugin))
 
 
 def _api_folder(member: str) -> str:
