@@ -3,7 +3,7 @@ from analyzer.rule import RuleContext, Severity, rule
 
 
 def _missing(c: Component) -> tuple[str, str] | None:
-    """(XML element that names the file, what the file holds) when the reader found no such member."""
+    """(XML element that names the file, what the file holds) when neither the package nor a mapping has it."""
     if isinstance(c, Workflow) and c.body_missing:
         if c.body_path and c.body_path.lower().endswith(".json"):
             return "JsonFileName", "the flow definition"
@@ -15,9 +15,15 @@ def _missing(c: Component) -> tuple[str, str] | None:
     return None
 
 
+def _mapped_to(c: Component) -> str | None:
+    """The path a mapping file reads the missing file from, which does not exist (yet)."""
+    return getattr(c, "body_mapped_to", None) or getattr(c, "file_mapped_to", None)
+
+
 @rule(id="DV405", name="missing-package-file", severity=Severity.ERROR,
       title="A process body, plug-in assembly or web resource file that the XML points to is not in the package",
-      fix="Put the file back into the package (export again, or restore it before packing).",
+      fix="Put the file back into the package (export again, or restore it before packing); "
+          "for a mapped build output, build it first.",
       tags={"integrity", "import", "packaging"})
 def check(ctx: RuleContext):
     """## What it does
@@ -25,6 +31,14 @@ def check(ctx: RuleContext):
     process whose `<XamlFileName>` (classic workflow, business rule, action, BPF) or
     `<JsonFileName>` (cloud flow) names a missing member, a plug-in assembly whose `<FileName>`
     .dll is missing, and a web resource whose content file is missing.
+
+    An unpacked folder is checked together with the mapping it is packed with, so files kept
+    outside the folder are not reported: give SolutionPackager's mapping file with `--map FILE`
+    (or `map = "…"` in `dvsa.toml` / `[tool.dvsa]`, relative to that file); without one, a
+    `spkl.json` in the folder's parent chain whose `solutions[].packagepath` is the folder
+    supplies its `map` entries (or the `mapping.xml` beside it). A file the mapping reads from a
+    path that does not exist yet, typically a build output such as `Plugins/bin/**/X.dll`, is a
+    warning naming that path, not an error: build first, then pack.
 
     ## Why is this bad?
     The package is incomplete. Packing an unpacked folder or importing the zip fails on the
@@ -35,33 +49,45 @@ def check(ctx: RuleContext):
     ## Example
     `PluginAssemblies/ContosoPlugins-C4050000-…/ContosoPlugins.dll.data.xml` says
     `<FileName>/PluginAssemblies/ContosoPlugins-C4050000-…/ContosoPlugins.dll</FileName>`, and
-    there is no `ContosoPlugins.dll` beside it.
+    there is no `ContosoPlugins.dll` beside it, nor does a mapping file provide it.
 
     ## How to fix
-    Export the solution again, or restore the file before packing. Teams that keep built
-    assemblies and web resources out of source control and let SolutionPackager's `/map` file
-    supply them at pack time should run dvsa on the packed zip, or skip this rule on the
-    folder (`--ignore DV405`).
+    Export the solution again, or restore the file before packing. If the file is kept
+    elsewhere and mapped in at pack time, run dvsa with the same mapping file (`--map`), or
+    add a mapping directive for it.
 
     ## Known limitations
     In an unpacked folder a web resource's `<FileName>` keeps the zip entry name while pac
     writes the content next to its `.data.xml`; the reader looks for that sibling file there.
+    Mapped files are only looked for, never opened: a process body provided by a mapping is
+    not analyzed. A mapping applies to folders only; a zip holds what it holds.
 
     ## References
-    - https://learn.microsoft.com/power-platform/alm/solution-packager-tool ("If a file is
-      matched to any directive, it must be found in at least one alternative location. If no
-      matching alternatives are found, the SolutionPackager issues an error.")
+    - https://learn.microsoft.com/power-platform/alm/solution-packager-tool ("Use the /map
+      command argument": "If a file is matched to any directive, it must be found in at least
+      one alternative location. If no matching alternatives are found, the SolutionPackager
+      issues an error." and "Relative paths are always evaluated from the folder specified by
+      the /folder parameter.")
     - https://learn.microsoft.com/power-apps/developer/data-platform/register-plug-in (the
       assembly content is what Dataverse stores and runs)
     """
-    layouts = {s.unique_name: s.layout for s in ctx.solutions}
     for comp in ctx.components():
         found = _missing(comp)
-        layout = layouts.get(comp.solution, "")
         if found is None:
             continue
         element, what = found
         path = getattr(comp, "file_path", None) or getattr(comp, "body_path", None) or "(no file name)"
-        outcome = "the folder does not have it, so packing it fails" if layout == "unpacked" else \
-            "the package does not have it, so the import fails"
-        yield ctx.finding(comp, f"{comp.display} points to {path} (<{element}>), {what}; {outcome}")
+        mapped_to = _mapped_to(comp)
+        if mapped_to:
+            # The mapping says where the file comes from; it is usually a build output not built yet.
+            yield ctx.finding(
+                comp, f"{comp.display} points to {path} (<{element}>), {what}, which the mapping file reads "
+                      f"from {mapped_to}: build first (packing fails while it does not exist)",
+                severity=_at_most_warning(ctx.severity))
+            continue
+        yield ctx.finding(comp, f"{comp.display} points to {path} (<{element}>), {what}; the package does not "
+                                "have it, so packing or importing the solution fails")
+
+
+def _at_most_warning(configured: Severity) -> Severity:
+    return configured if configured.rank <= Severity.WARNING.rank else Severity.WARNING
