@@ -1,7 +1,6 @@
 from analyzer.model import Step
+from analyzer.platform import Stage
 from analyzer.rule import RuleContext, Severity, rule
-
-MAIN_OPERATION = 30
 
 
 @rule(id="DV105", name="step-on-main-operation", severity=Severity.ERROR,
@@ -46,10 +45,10 @@ def check(ctx: RuleContext):
       (steps on an action's message go on PreValidation, PreOperation and PostOperation)
     """
     for step in ctx.components(Step):
-        if step.stage != MAIN_OPERATION:
+        if step.stage != Stage.MAIN_OPERATION:
             continue
         message = ctx.graph.message_of(step.key)
-        message_name = ctx.graph.name(message) if message else (step.message_name or step.message_id or "?")
+        message_name = ctx.graph.message_label(step)
         definition = ctx.graph.definition_of(message) if message else None
         on = definition.display if definition is not None else message_name
         if step.primary_entity:

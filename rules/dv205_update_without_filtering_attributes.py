@@ -1,4 +1,3 @@
-from analyzer import sdk_messages
 from analyzer.model import Step
 from analyzer.rule import RuleContext, Severity, rule
 
@@ -41,7 +40,7 @@ def check(ctx: RuleContext):
     for step in ctx.components(Step):
         if step.filtering_attributes:
             continue
-        if sdk_messages.message_name(step.message_id) != "Update":  # the id settles it; names are not trusted
+        if ctx.graph.settled_message(step) != "Update":  # the id settles it; names are not trusted
             continue
         if step.primary_entity:
             what = f"every update of {step.primary_entity} rows, whichever columns change"

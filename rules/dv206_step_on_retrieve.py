@@ -1,4 +1,3 @@
-from analyzer import sdk_messages
 from analyzer.model import Step
 from analyzer.rule import RuleContext, Severity, rule
 
@@ -44,7 +43,7 @@ def check(ctx: RuleContext):
       `meta-avoid-retrievemultiple-annotation`, severity High)
     """
     for step in ctx.components(Step):
-        message = sdk_messages.message_name(step.message_id)  # the id settles it; names are not trusted
+        message = ctx.graph.settled_message(step)  # the id settles it; names are not trusted
         if message not in _RETRIEVE_MESSAGES:
             continue
         related = [k for k in [ctx.graph.message_of(step.key)] if k]

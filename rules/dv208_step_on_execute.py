@@ -1,4 +1,3 @@
-from analyzer import sdk_messages
 from analyzer.model import Step
 from analyzer.rule import RuleContext, Severity, rule
 
@@ -36,7 +35,7 @@ def check(ctx: RuleContext):
       every operation calls it.")
     """
     for step in ctx.components(Step):
-        if sdk_messages.message_name(step.message_id) != "Execute":
+        if ctx.graph.settled_message(step) != "Execute":
             continue
         yield ctx.finding(
             step,

@@ -9,7 +9,7 @@ from analyzer.graph import (
     USES_ACTIVITY,
 )
 from analyzer.model import CustomApi, Step, Workflow
-from analyzer.names import infer_message, split_qualified_name, type_identity
+from analyzer.names import split_qualified_name, type_identity
 from analyzer.rule import RuleContext, Severity, rule
 
 # The references this rule judges. Tables (on_entity) and connection references are other rules' business.
@@ -26,47 +26,17 @@ _UNDEFINED = ("that no Custom API or custom process action in the analyzed solut
 _ABSENT = "which is in none of the analyzed solutions and is not declared in MissingDependencies"
 
 
-def _is_guid(text: str) -> bool:
-    parts = text.split("-")
-    return len(parts) == 5 and [len(p) for p in parts] == [8, 4, 4, 4, 12] and \
-        all(c in "0123456789abcdef" for c in text.replace("-", ""))
+def _custom_message(ctx: RuleContext, target: str) -> str | None:
+    """The message a reference names when it is a custom one (``contoso_DoThing``), else None.
 
-
-def _custom_name(name: str | None, trusted: set[str]) -> bool:
-    """A custom message carries its publisher prefix: ``contoso_DoThing``. Platform messages never contain
-    ``_`` (Create, QualifyLead, RetrieveEnvironmentVariableSecretValue, PvaPublish, UpdatePreExportStepStatus…).
-    Prefixes listed in ``trusted-prefixes`` belong to apps expected in every target environment."""
-    if not name or "_" not in name:
-        return False
-    return name.split("_", 1)[0].lower() not in trusted
-
-
-def _declared_as_dependent(ctx: RuleContext, comp, required_types: set[str]) -> bool:
-    """solution.xml lists ``comp`` as the Dependent of a MissingDependency whose Required is of one of the
-    given types: the export declared the reference, even if the graph could not match it by key."""
-    ident = comp.ident
-    for solution in ctx.solutions:
-        if solution.unique_name != comp.solution:
-            continue
-        for md in solution.missing_dependencies:
-            dep = md.dependent
-            names = {dep.id, *(v.lower() for _a, v in dep.ids), (dep.schema_name or "").lower() or None}
-            if ident in names and md.required.type.lower() in required_types:
-                return True
-    return False
-
-
-def _message_name(ctx: RuleContext, comp, target: str) -> str | None:
-    """The message a reference names, or None when it is a platform message (or cannot be told apart from
-    one). Message nodes keyed by id (``sdk_message:<guid>``) come from steps whose SdkMessageId is neither a
-    built-in id we know nor an analyzed action's id: the step name convention ("Type: Message of table") is
-    then the only hint of what the message is."""
-    trusted = {p.lower() for p in ctx.options.get("trusted-prefixes", ())}
-    name = ctx.graph.name(target)
-    if _is_guid(name.lower()):
-        hint = infer_message(comp.name) if isinstance(comp, Step) else None
-        return hint if _custom_name(hint, trusted) else None
-    return name if _custom_name(name, trusted) else None
+    The graph records each message's publisher prefix (none for platform messages); prefixes in
+    ``trusted-prefixes`` belong to Microsoft's first-party apps, expected in every target
+    environment. This option is the one place that judges a prefix."""
+    prefix = ctx.graph.node(target).get("prefix")
+    trusted = {p.lower().rstrip("_") for p in ctx.options.get("trusted-prefixes", ())}
+    if prefix is None or prefix in trusted:
+        return None
+    return ctx.graph.name(target)
 
 
 def _flow_detail(wf: Workflow, message: str) -> str:
@@ -80,17 +50,17 @@ def _flow_detail(wf: Workflow, message: str) -> str:
 def _describe(ctx: RuleContext, comp, target: str, types: frozenset[str]) -> str | None:
     kind = ctx.graph.node(target)["kind"]
     if kind == "sdk_message":
-        message = _message_name(ctx, comp, target)
+        message = _custom_message(ctx, target)
         if message is None:
             return None
         # Steps and XAML "Perform Action" steps are dependencies the platform records at export; a flow's
         # actionName is not, so a flow's own MissingDependencies (child flows, tables) say nothing here.
         tracked = isinstance(comp, Step) or INVOKES in types
-        if tracked and _declared_as_dependent(ctx, comp, _MESSAGE_DECLARATIONS):
+        if tracked and ctx.graph.declares_need(comp, _MESSAGE_DECLARATIONS):
             return None
         if isinstance(comp, Step):
-            shown = message if message.lower() == ctx.graph.name(target).lower() else \
-                f"{message} (SdkMessageId {ctx.graph.name(target)})"
+            ref = ctx.graph.message_ref(comp.key)
+            shown = f"{message} (SdkMessageId {ref.message_id})" if ref.message_id else message
             return (f"{comp.display} is registered on message {shown}, a custom message {_UNDEFINED}: "
                     f"the import fails on the step")
         if isinstance(comp, Workflow) and CALLS in types:
@@ -102,7 +72,7 @@ def _describe(ctx: RuleContext, comp, target: str, types: frozenset[str]) -> str
         return (f"{comp.display} runs the action {message}, a custom message {_UNDEFINED}: "
                 f"the import fails on the process")
     if kind == "plugin_type":
-        if _declared_as_dependent(ctx, comp, _TYPE_DECLARATIONS):
+        if ctx.graph.declares_need(comp, _TYPE_DECLARATIONS):
             return None
         if USES_ACTIVITY in types:
             aqn = next((a for a in getattr(comp, "custom_activities", ()) if type_identity(a) ==
@@ -173,9 +143,9 @@ def check(ctx: RuleContext):
       exist in the target environment; references to them are not reported.
 
     ## Known limitations
-    - A step whose `SdkMessageId` is not a known built-in id and whose name does not follow the
-      generated "Type: Message of table" pattern is skipped: it may be one of the many platform
-      messages the analyzer has no id for.
+    - A step whose `SdkMessageId` names no known message and whose name does not follow the
+      generated "Type: Message of table" pattern is not judged here: it may be a platform message
+      newer than the analyzer's table of 581 ids. DV408 reports it as a warning.
     - A custom message without `_` would pass as a platform message; Dataverse requires the
       prefix on Custom API unique names and adds it to action messages, so this needs a
       hand-made message.

@@ -58,16 +58,20 @@ def test_item1_steps_resolve_to_their_actions(corpus):
     """The four steps on custom-action messages in #1 name their action, not a GUID."""
     solution = load(str(corpus / "carltoncolter__dyn-req-mgmt/SolutionPackage/package"))
     steps = {c.name: c for c in solution.components if isinstance(c, Step)}
-    assert steps["Post Apply Template Group"].message_name == "fdbzap_ar_applytemplategroup"
-    assert steps["Post Check Status Approval Request"].message_name == "fdbzap_ar_checkstatus"
-    assert steps["Post CreateGroupFromSelection Action"].message_name == "fdbzap_CreateGroupFromSelection"
-    assert steps["Post CreateGroupFromSelection Action"].primary_entity is None
-    assert steps["Post Update Approval Request Regarding Object"].message_name == "fdbzap_ar_update_regardingobject"
-    assert steps["Post Update Approval Action"].message_name == "Update"
-    assert steps["PreCreate Account"].message_name == "Create" and steps["PreCreate Account"].stage == 20
-    assert steps["Post Create Email"].mode == 1
-    assert not any(s.message_inferred for s in steps.values())
     graph = build_graph([solution])
+
+    def message(name):
+        ref = graph.message_ref(steps[name].key)
+        return ref.name, ref.known_by
+
+    assert message("Post Apply Template Group") == ("fdbzap_ar_applytemplategroup", "id")
+    assert message("Post Check Status Approval Request") == ("fdbzap_ar_checkstatus", "id")
+    assert message("Post CreateGroupFromSelection Action") == ("fdbzap_CreateGroupFromSelection", "id")
+    assert steps["Post CreateGroupFromSelection Action"].primary_entity is None
+    assert message("Post Update Approval Request Regarding Object") == ("fdbzap_ar_update_regardingobject", "id")
+    assert message("Post Update Approval Action") == ("Update", "id")
+    assert message("PreCreate Account") == ("Create", "id") and steps["PreCreate Account"].stage == 20
+    assert steps["Post Create Email"].mode == 1
     on_action = graph.message_of(steps["Post Check Status Approval Request"].key)
     definition = graph.definition_of(on_action)
     assert definition is not None and definition.name == "Check Approval Status"

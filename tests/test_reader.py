@@ -9,6 +9,7 @@ from collections import Counter
 import pytest
 from conftest import SOLUTIONS, comparable_components, zip_folder
 
+from analyzer.graph import build_graph
 from analyzer.inventory import summary_lines
 from analyzer.model import CustomApi, PluginType, Step, Workflow
 from analyzer.reader import load
@@ -107,25 +108,33 @@ def test_cloud_flows(layouts):
     assert archive.connection_references == ("contoso_approvalsdataverse", "contoso_sharedoffice365_9f2c1")
 
 
+def _message(solution, step):
+    """The graph's answer for the message a step is on: (name, how it was known)."""
+    ref = build_graph([solution]).message_ref(step.key)
+    return ref.name, ref.known_by
+
+
 def test_steps_and_images(layouts):
     steps = by_key(layouts["zip"])
     check = steps["step:200c9d3d-bc13-4ca3-ae55-beca89530389"]
-    assert (check.name, check.message_name, check.primary_entity, check.stage, check.mode) == (
-        "Post Check Status", "contoso_CheckStatus", None, 40, 0)
+    assert (check.name, check.primary_entity, check.stage, check.mode) == ("Post Check Status", None, 40, 0)
+    # The SdkMessageId is the Draft action CheckStatus's own message id (its <SdkMessageId> in the workflow).
+    assert _message(layouts["zip"], check) == ("contoso_CheckStatus", "id")
     assert check.filtering_attributes == () and check.images == ()
     submit = steps["step:bd569838-0fdd-4b5f-b6fb-70e0cdf50d36"]
     assert submit.message_id == "0894e277-503c-f011-a5d1-7c1e524bd1a7"  # written {UPPER} in the file
-    assert submit.message_name == "contoso_SubmitRequest"
+    assert _message(layouts["zip"], submit) == ("contoso_SubmitRequest", "id")
     pre = steps["step:d60633a8-d250-462a-a70f-a548b5d0f9db"]
-    assert (pre.message_name, pre.stage, pre.mode, pre.filtering_attributes) == (
-        "Update", 20, 0, ("contoso_status", "contoso_amount"))
+    assert (pre.stage, pre.mode, pre.filtering_attributes) == (20, 0, ("contoso_status", "contoso_amount"))
+    assert _message(layouts["zip"], pre) == ("Update", "id")
     [image] = pre.images
     assert (image.key, image.image_type, image.alias, image.message_property) == (
         "step_image:dcf6c379-5596-4f98-b845-ba6dc6245c80", 0, "PreImage", "Target")
     assert image.attributes == ("contoso_status", "contoso_amount", "ownerid")
     assert image.step_key == pre.key and steps[image.key] == image
     post = steps["step:87dcc48a-ccb6-45cb-9d5d-ef3f6bc996c6"]
-    assert (post.message_name, post.stage, post.mode, post.async_auto_delete) == ("Update", 40, 1, True)
+    assert (post.stage, post.mode, post.async_auto_delete) == (40, 1, True)
+    assert _message(layouts["zip"], post) == ("Update", "id")
     assert post.name == pre.name  # same generated Name; keyed by id
     assert all(s.plugin_type_id for s in steps.values() if isinstance(s, Step))
 
@@ -180,21 +189,40 @@ def test_legacy_export_without_ids():
     assert "plugin_assembly:contoso.legacy.plugins" in c
     assert "plugin_type:contoso.legacy.plugins.accountauditplugin, contoso.legacy.plugins" in c
     update = c["step:e6a5f84e-fdf5-435f-905f-90ffad10c381"]  # id written {UPPER} in the file
-    assert (update.message_name, update.primary_entity, update.filtering_attributes) == ("Update", "account", ())
+    assert (update.primary_entity, update.filtering_attributes) == ("account", ())
+    assert _message(s, update) == ("Update", "id")
     assert update.plugin_type_id is None and update.plugin_type_name.startswith("Contoso.Legacy.Plugins.AccountAuditPlugin,")
     price = c["step:5afbabf9-1272-4c7a-a32a-308105abd6e7"]
-    assert (price.message_name, price.primary_entity, price.message_inferred) == ("CalculatePrice", None, False)
+    assert price.primary_entity is None
+    assert _message(s, price) == ("CalculatePrice", "id")
 
 
-def test_message_name_inferred_from_step_name(tmp_path):
+def _legacy_with(tmp_path, *edits: tuple[str, str]):
     text = (LEGACY / "customizations.xml").read_text(encoding="utf-8")
-    text = text.replace("6c9b0335-34d7-4a84-961e-832a3c0f81d1", "99999999-0000-4000-8000-000000000000")
+    for old, new in edits:
+        text = text.replace(old, new)
     folder = tmp_path / "legacy"
     folder.mkdir()
     (folder / "customizations.xml").write_text(text, encoding="utf-8")
     (folder / "solution.xml").write_bytes((LEGACY / "Solution.xml").read_bytes())
-    price = by_key(load(str(folder)))["step:5afbabf9-1272-4c7a-a32a-308105abd6e7"]
-    assert (price.message_name, price.message_inferred) == ("CalculatePrice", True)
+    return load(str(folder))
+
+
+def test_message_name_inferred_from_step_name(tmp_path):
+    # CreateMultiple (2023) is newer than the table of platform ids: an id the table lacks, and the
+    # generated step name is all that says which message it is.
+    solution = _legacy_with(tmp_path, ("6c9b0335-34d7-4a84-961e-832a3c0f81d1", "99999999-0000-4000-8000-000000000000"),
+                            ("CalculatePrice of  any Entity", "CreateMultiple of  any Entity"))
+    price = by_key(solution)["step:5afbabf9-1272-4c7a-a32a-308105abd6e7"]
+    assert _message(solution, price) == ("CreateMultiple", "name")
+
+
+def test_step_name_contradicting_its_platform_id_is_not_trusted(tmp_path):
+    # The name says CalculatePrice, whose fixed id is 6c9b0335-…; the step's id is another one: a
+    # renamed or copied step, on a message nothing names.
+    solution = _legacy_with(tmp_path, ("6c9b0335-34d7-4a84-961e-832a3c0f81d1", "99999999-0000-4000-8000-000000000000"))
+    price = by_key(solution)["step:5afbabf9-1272-4c7a-a32a-308105abd6e7"]
+    assert _message(solution, price) == (None, "unknown")
 
 
 def test_inventory_summary_lines(layouts):

@@ -6,9 +6,8 @@ import re
 
 from lxml import etree
 
-from analyzer import sdk_messages
 from analyzer.model import PluginAssembly, PluginType, SourceLocation, Step, StepImage, norm_id
-from analyzer.names import infer_message, split_qualified_name
+from analyzer.names import split_qualified_name
 from analyzer.reader.context import ReadContext
 from analyzer.reader.xmlparse import attr, child, children, csv_list, fields, flag, integer, line, text
 
@@ -58,18 +57,13 @@ def read_step(elem: etree._Element, member: str, ctx: ReadContext) -> list:
     step_id = norm_id(attr(elem, "SdkMessageProcessingStepId"))
     name = attr(elem, "Name") or "(unnamed step)"
     message_id = norm_id(text(f, "SdkMessageId"))
-    message_name = sdk_messages.message_name(message_id)
-    inferred = False
-    if message_name is None:
-        message_name = infer_message(name)
-        inferred = message_name is not None
     ident = step_id or name.lower()
     step_key = f"step:{ident}"
     images = tuple(_read_images(elem, member, ctx, step_key))
     state = integer(f, "StateCode")
     step = Step(
         ident=ident, name=name, solution=ctx.solution, source=SourceLocation(member, line(elem)),
-        message_id=message_id, message_name=message_name, message_inferred=inferred,
+        message_id=message_id,
         primary_entity=(text(f, "PrimaryEntity") or "").lower() or None,
         secondary_entity=(text(f, "SecondaryEntity") or "").lower() or None,
         stage=integer(f, "Stage"), mode=integer(f, "Mode"), rank=integer(f, "Rank"),

@@ -6,8 +6,9 @@ import csv
 import io
 import json
 
-from analyzer import sdk_messages
+from analyzer.graph import DependencyGraph, build_graph
 from analyzer.inventory import KIND_LABELS, component_record, solution_record, summary_lines
+from analyzer.messages import BY_NAME
 from analyzer.model import (
     Component,
     CustomApi,
@@ -20,6 +21,7 @@ from analyzer.model import (
     StepImage,
     Workflow,
 )
+from analyzer.platform import BindingType, ParameterType, ProcessMode
 
 _CATEGORY_WORDS = {"bpf": "business process flow", "workflow": "classic workflow", "unknown": "unknown category"}
 
@@ -35,11 +37,11 @@ def _state(w: Workflow) -> str:
     return w.state
 
 
-def _detail(c: Component) -> str:
+def _detail(c: Component, graph: DependencyGraph) -> str:
     if isinstance(c, Workflow):
         parts = [_CATEGORY_WORDS.get(c.category_name, c.category_name.replace("_", " ")), _state(c)]
         if c.category_name == "workflow":
-            parts.insert(1, "real-time" if c.mode == 1 else "background")
+            parts.insert(1, "real-time" if c.mode == ProcessMode.REAL_TIME else "background")
         if c.message_name:
             parts.append(f"message {c.message_name}")
         if c.primary_entity:
@@ -48,7 +50,8 @@ def _detail(c: Component) -> str:
             parts.append("BODY FILE MISSING")
         return ", ".join(parts)
     if isinstance(c, Step):
-        message = (c.message_name or c.message_id or "?") + ("?" if c.message_inferred else "")
+        ref = graph.message_ref(c.key)
+        message = (ref.name or c.message_id or "?") + ("?" if ref.known_by == BY_NAME else "")
         target = f" of {c.primary_entity}" if c.primary_entity else ""
         extra = "" if c.enabled else ", disabled"
         return f"{message}{target}, {c.stage_name}, {c.mode_name}{extra}"
@@ -60,18 +63,28 @@ def _detail(c: Component) -> str:
     if isinstance(c, PluginAssembly):
         return f"{c.full_name}" + (" (file missing)" if c.file_missing else "")
     if isinstance(c, CustomApi):
-        binding = {0: "global", 1: "bound to " + (c.bound_entity or "?"), 2: "bound to collection of "
-                   + (c.bound_entity or "?")}.get(c.binding_type, "binding ?")
+        binding = {BindingType.GLOBAL: "global", BindingType.ENTITY: "bound to " + (c.bound_entity or "?"),
+                   BindingType.ENTITY_COLLECTION: "bound to collection of " + (c.bound_entity or "?")
+                   }.get(c.binding_type, "binding ?")
         return f"{'function' if c.is_function else 'action'}, {binding}"
     if isinstance(c, CustomApiField):
-        kind = sdk_messages.PARAMETER_TYPES.get(c.type, f"type {c.type}") if c.type is not None else "no type"
+        kind = ParameterType(c.type).label if c.type is not None else "no type"
         return kind + (f" of {c.entity_name}" if c.entity_name else "") + (", optional" if c.is_optional else "")
     if isinstance(c, Entity):
         return c.schema_name or ""
     return ""
 
 
-def render_table(solutions: list[Solution], out) -> None:
+def _message_fields(c: Component, graph: DependencyGraph) -> dict:
+    """A step's message as the graph resolved it (``analyzer.messages``), for the JSON record."""
+    if not isinstance(c, Step):
+        return {}
+    ref = graph.message_ref(c.key)
+    return {"message_name": ref.name, "message_known_by": ref.known_by, "message_inferred": ref.known_by == BY_NAME}
+
+
+def render_table(solutions: list[Solution], out, graph: DependencyGraph | None = None) -> None:
+    graph = graph or build_graph(solutions)
     for index, s in enumerate(solutions):
         if index:
             out.write("\n")
@@ -88,14 +101,16 @@ def render_table(solutions: list[Solution], out) -> None:
             out.write(f"\n  {many[:1].upper() + many[1:]} ({len(items)})\n")
             width = min(max(len(_title(c)) for c in items), 50)
             for c in items:
-                out.write(f"    {_title(c)[:50]:<{width}}  {_detail(c)}\n".rstrip() + "\n")
+                out.write(f"    {_title(c)[:50]:<{width}}  {_detail(c, graph)}\n".rstrip() + "\n")
                 out.write(f"    {'':<{width}}  {c.key}\n")
 
 
-def render_json(solutions: list[Solution], out) -> None:
+def render_json(solutions: list[Solution], out, graph: DependencyGraph | None = None) -> None:
+    graph = graph or build_graph(solutions)
     doc = {
         "solutions": [solution_record(s) for s in solutions],
-        "components": [component_record(c) for s in solutions for c in sorted(s.components, key=lambda c: c.key)],
+        "components": [{**component_record(c), **_message_fields(c, graph)}
+                       for s in solutions for c in sorted(s.components, key=lambda c: c.key)],
     }
     json.dump(doc, out, indent=2, sort_keys=False)
     out.write("\n")
@@ -104,13 +119,15 @@ def render_json(solutions: list[Solution], out) -> None:
 CSV_COLUMNS = ["solution", "kind", "key", "name", "detail", "source"]
 
 
-def render_csv(solutions: list[Solution], out) -> None:
+def render_csv(solutions: list[Solution], out, graph: DependencyGraph | None = None) -> None:
+    graph = graph or build_graph(solutions)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for s in solutions:
         for c in sorted(s.components, key=lambda c: (c.kind, c.key)):
-            writer.writerow([s.unique_name, c.kind, c.key, c.name, _detail(c), str(c.source) if c.source else ""])
+            source = str(c.source) if c.source else ""
+            writer.writerow([s.unique_name, c.kind, c.key, c.name, _detail(c, graph), source])
     out.write(buffer.getvalue())
 
 
