@@ -51,6 +51,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from conftest import zip_to_unpacked
 from hypothesis import HealthCheck, currently_in_test_context, event, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -537,37 +538,12 @@ def seed_zip_members() -> list[tuple[str, bytes]]:
 
 
 def seed_unpacked_members() -> list[tuple[str, bytes]]:
-    """The same solution as a SolutionPackager / pac folder: one component per file, BOM + declaration."""
-    decl = '\ufeff<?xml version="1.0" encoding="utf-8"?>\n'
-    custom = etree.fromstring(CUSTOMIZATIONS_XML.encode())
-    members = [("Other/Solution.xml", (decl + SOLUTION_XML.replace("<Managed>0", "<Managed>2")).encode())]
-    files = []
-    for container in custom:
-        for item in list(container):
-            tag = etree.QName(item).localname
-            if tag == "Workflow":
-                body = (item.findtext("XamlFileName") or item.findtext("JsonFileName") or "").strip("/")
-                name = f"{body}.data.xml" if body else f"Workflows/{item.get('Name')}.xaml.data.xml"
-            elif tag == "SdkMessageProcessingStep":
-                name = f"SdkMessageProcessingSteps/{item.get('SdkMessageProcessingStepId')}.xml"
-            elif tag == "PluginAssembly":
-                name = PLUGIN_FILE + ".data.xml"
-            elif tag == "Entity":
-                name = "Entities/contoso_Request/Entity.xml"
-            elif tag == "Role":
-                name = "Roles/Contoso User.xml"
-            elif tag == "WebResource":
-                name = "WebResources/contoso_/scripts/form.js.data.xml"
-            else:
-                continue
-            container.remove(item)
-            files.append((name, (decl + etree.tostring(item, encoding="unicode")).encode()))
-    members.append(("Other/Customizations.xml", (decl + etree.tostring(custom, encoding="unicode")).encode()))
-    members += files
-    members += [(n, d) for n, d in seed_zip_members() if n.startswith(("Workflows/", "PluginAssemblies/",
-                                                                         "WebResources/", "customapis/",
-                                                                         "environmentvariabledefinitions/"))]
-    return members
+    """The same solution as a SolutionPackager / pac folder (conftest's zip_to_unpacked), with the declaration and
+    the Managed 2 a "Both" unpack writes in Other/Solution.xml."""
+    members = zip_to_unpacked(dict(seed_zip_members()))
+    members["Other/Solution.xml"] = ('\ufeff<?xml version="1.0" encoding="utf-8"?>\n'
+                                     + SOLUTION_XML.replace("<Managed>0", "<Managed>2")).encode()
+    return list(members.items())
 
 
 # --- running one case --------------------------------------------------------------------------------------------

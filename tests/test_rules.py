@@ -1,5 +1,17 @@
 """Per-rule fixtures (STYLE.md 7.8): each fixtures/rules/<ID>[-case]/ holds one or more solutions with failing
-and passing components side by side, and expected.yaml lists the keys of each. Run with only that rule."""
+and passing components side by side; expected.yaml lists the keys of each, and findings.txt is the snapshot of
+every finding's severity, key, full message, location and related keys. Each case runs with only its rule.
+
+Refresh every snapshot after a deliberate message change, then read the diff:
+
+    python3 -m pytest -q tests/test_rules.py --update-snapshots
+
+Each case runs in both layouts. The fixture's own layout is the snapshot's: an unpacked folder (Other/Solution.xml)
+is read as it is, an extracted-zip folder (solution.xml) is zipped as 'Export solution' writes it. The other layout
+is made by conftest's converters: unpacked -> .zip (components folded into customizations.xml, web resource content
+under its flattened <FileName>), extracted -> unpacked folder (one file per component). Both must give the same
+findings, keys and messages, ignoring where each finding is located.
+"""
 
 from __future__ import annotations
 
@@ -7,51 +19,133 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIXTURES, zip_folder
+from conftest import FIXTURES, folder_members, unpacked_to_zip, write_members, zip_folder, zip_to_unpacked
 
 from analyzer.engine import run_rules
 from analyzer.graph import build_graph
 from analyzer.reader import load
 from analyzer.registry import discover
 
-CASES = sorted(p for p in (FIXTURES / "rules").iterdir() if p.is_dir()) if (FIXTURES / "rules").is_dir() else []
+RULES_DIR = FIXTURES / "rules"
+CASES = sorted(p for p in RULES_DIR.iterdir() if p.is_dir()) if RULES_DIR.is_dir() else []
+REFRESH = "python3 -m pytest -q tests/test_rules.py --update-snapshots"
+MAX_RELATED = 6  # more related keys than this are summarised as a count: the snapshot is for reading
+
+# Cases whose messages depend on the layout by nature: there the other layout must fail the same components with
+# the same severities, and the messages may differ.
+LAYOUT_SPECIFIC = {
+    # DV403 says where the definition should have been: "no <SdkMessageProcessingStep> in customizations.xml"
+    # in a zip, "no SdkMessageProcessingSteps/{<GUID>}.xml" in an unpacked folder.
+    "DV403": "names the missing definition's place, which is layout-specific",
+    "DV403-zip-layout": "names the missing definition's place, which is layout-specific",
+    # DV405 says what the missing file breaks (the import of a package, the packing of an unpacked folder) and
+    # names the file as the layout does: a zip's flattened <FileName>, a folder's file beside its .data.xml.
+    "DV405": "a missing file breaks the import of a zip but the packing of a folder",
+    "DV405-unpacked": "a missing file breaks the import of a zip but the packing of a folder",
+    # DV406 names both definitions by member:line, and a zip holds both in customizations.xml.
+    "DV406": "names the duplicate definitions by member and line",
+}
 
 
 def solution_folders(case: Path) -> list[Path]:
     """The case folder's solutions: unpacked folders (Other/Solution.xml) and extracted zips (solution.xml)."""
-    found = []
-    for sub in sorted(p for p in case.iterdir() if p.is_dir()):
-        if (sub / "Other" / "Solution.xml").is_file() or (sub / "solution.xml").is_file():
-            found.append(sub)
-    return found
+    return [sub for sub in sorted(p for p in case.iterdir() if p.is_dir())
+            if (sub / "Other" / "Solution.xml").is_file() or (sub / "solution.xml").is_file()]
 
 
-def load_case(case: Path, tmp_path: Path):
-    solutions = []
-    for folder in solution_folders(case):
-        if (folder / "solution.xml").is_file():  # extracted-zip layout: analyze it as the real .zip
-            solutions.append(load(str(zip_folder(folder, tmp_path / f"{folder.name}.zip"))))
-        else:
-            solutions.append(load(str(folder)))
-    return solutions
+def is_unpacked(folder: Path) -> bool:
+    return (folder / "Other" / "Solution.xml").is_file()
+
+
+def native(folder: Path, tmp_path: Path) -> Path:
+    """The fixture in its own layout: an unpacked folder as it is, an extracted folder as the real .zip."""
+    return folder if is_unpacked(folder) else zip_folder(folder, tmp_path / f"{folder.name}.zip")
+
+
+def converted(folder: Path, tmp_path: Path) -> Path:
+    """The fixture in the other layout: an unpacked folder as a .zip, an extracted folder unpacked."""
+    if is_unpacked(folder):
+        return write_members(unpacked_to_zip(folder_members(folder)), tmp_path / f"{folder.name}.converted.zip")
+    return write_members(zip_to_unpacked(folder_members(folder)), tmp_path / f"{folder.name}.unpacked")
+
+
+def analyze_case(case: Path, paths: list[Path], rule, options):
+    solutions = [load(str(p)) for p in paths]
+    graph = build_graph(solutions)
+    result = run_rules(solutions, [rule], graph=graph, options=options)
+    assert not result.errors, result.errors
+    return solutions, graph, result.findings
+
+
+def finding_block(finding, solutions, *, with_location: bool = True) -> str:
+    """One finding as the snapshot shows it; solution paths (temporary folders) become the solution's name."""
+    message = finding.message
+    for s in solutions:
+        message = message.replace(str(s.path), f"<{s.unique_name}>")
+    lines = [f"{finding.severity} {finding.rule} {finding.component.key} (in {finding.component.solution})",
+             f"  {message}"]
+    if with_location and finding.location:
+        lines.append(f"  at {finding.location}")
+    if finding.related and len(finding.related) <= MAX_RELATED:
+        lines.append(f"  related: {', '.join(finding.related)}")
+    elif finding.related:
+        lines.append(f"  related: {len(finding.related)} keys")
+    return "\n".join(lines)
+
+
+def snapshot_text(findings, solutions, *, with_location: bool = True) -> str:
+    ordered = sorted(findings, key=lambda f: (*f.sort_key, str(f.location or "")))
+    return "".join(finding_block(f, solutions, with_location=with_location) + "\n\n" for f in ordered)
+
+
+@pytest.fixture
+def snapshot(request):
+    """Compare text with fixtures/rules/<case>/findings.txt, or rewrite it with --update-snapshots."""
+    update = request.config.getoption("--update-snapshots")
+
+    def check(case: Path, text: str) -> None:
+        path = case / "findings.txt"
+        if update:
+            path.write_text(text, encoding="utf-8")
+            return
+        assert path.is_file(), f"{path.relative_to(FIXTURES.parent)} is missing; create it with `{REFRESH}`"
+        assert text == path.read_text(encoding="utf-8"), f"findings changed; if intended, run `{REFRESH}`"
+    return check
+
+
+def case_setup(case: Path):
+    rule_id = case.name.split("-")[0]
+    rule = discover().get(rule_id)
+    assert rule is not None, f"no rule {rule_id} for fixture {case.name}"
+    expected = yaml.safe_load((case / "expected.yaml").read_text())
+    folders = solution_folders(case)
+    assert folders, f"{case} holds no solution folder"
+    options = {rule_id: expected["options"]} if expected.get("options") else None
+    return rule, expected, folders, options
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_rule_fixture(case, tmp_path):
-    rule_id = case.name.split("-")[0]
-    registry = discover()
-    rule = registry.get(rule_id)
-    assert rule is not None, f"no rule {rule_id} for fixture {case.name}"
-    expected = yaml.safe_load((case / "expected.yaml").read_text())
-    solutions = load_case(case, tmp_path)
-    assert solutions, f"{case} holds no solution folder"
-    graph = build_graph(solutions)
-    options = {rule_id: expected["options"]} if expected.get("options") else None
-    result = run_rules(solutions, [rule], graph=graph, options=options)
-    assert not result.errors, result.errors
-    assert all(f.rule == rule_id for f in result.findings)
-    failing = {f.component.key for f in result.findings}
+def test_rule_fixture(case, tmp_path, snapshot):
+    rule, expected, folders, options = case_setup(case)
+    solutions, graph, findings = analyze_case(case, [native(f, tmp_path) for f in folders], rule, options)
+    assert all(f.rule == rule.id for f in findings)
+    failing = {f.component.key for f in findings}
     for key in [*expected.get("fail", []), *expected.get("pass", [])]:
         assert key in graph, f"expected.yaml names {key}, which is not in the fixture"
     assert failing == set(expected.get("fail", []))
     assert not failing & set(expected.get("pass", []))
+    snapshot(case, snapshot_text(findings, solutions))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_rule_fixture_in_the_other_layout(case, tmp_path):
+    rule, expected, folders, options = case_setup(case)
+    solutions, _, findings = analyze_case(case, [native(f, tmp_path) for f in folders], rule, options)
+    other_solutions, _, other_findings = analyze_case(case, [converted(f, tmp_path) for f in folders], rule, options)
+    assert [s.layout for s in other_solutions] == [("zip" if is_unpacked(f) else "unpacked") for f in folders]
+    if case.name in LAYOUT_SPECIFIC:
+        assert sorted((f.severity, f.component.key) for f in other_findings) == \
+            sorted((f.severity, f.component.key) for f in findings)
+        return
+    assert snapshot_text(other_findings, other_solutions, with_location=False) == \
+        snapshot_text(findings, solutions, with_location=False)
