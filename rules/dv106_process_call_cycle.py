@@ -3,6 +3,7 @@ from itertools import islice
 import networkx as nx
 
 from analyzer.model import Workflow
+from analyzer.platform import ProcessState
 from analyzer.rule import RuleContext, Severity, rule
 
 from ._calls import describe
@@ -66,8 +67,8 @@ def check(ctx: RuleContext):
         ordered = cycle[start:] + cycle[:start]
         vias = [calls.edges[ordered[i], ordered[(i + 1) % len(ordered)]]["via"] for i in range(len(ordered))]
         text = describe(graph, ordered + [anchor], vias, closes=True)
-        inactive = [f"{c.display} is shipped {'Off' if c.category in (5, 6) else 'Draft'}" for key in members
-                    if isinstance(c := graph.component(key), Workflow) and c.state_code == 0]
+        inactive = [f"{c.display} is shipped {'Off' if c.is_flow else 'Draft'}" for key in members
+                    if isinstance(c := graph.component(key), Workflow) and c.state_code == ProcessState.DRAFT]
         note = f" ({'; '.join(inactive)}: the loop starts once it is activated)" if inactive else ""
         yield ctx.finding(
             graph.component(anchor),

@@ -1,6 +1,7 @@
 from analyzer import sdk_messages
 from analyzer.graph import DEFINED_BY
 from analyzer.model import Workflow
+from analyzer.platform import ProcessCategory, ProcessMode, ProcessState
 from analyzer.rule import Option, RuleContext, Severity, rule
 
 from ._calls import describe
@@ -64,8 +65,8 @@ def check(ctx: RuleContext):
     def runs(key: str) -> bool:
         """A process that runs synchronously in the request that starts it."""
         c = graph.component(key)
-        return (isinstance(c, Workflow) and c.state_code != 0
-                and (c.is_action or (c.category == 0 and c.mode == 1)))
+        return (isinstance(c, Workflow) and c.state_code != ProcessState.DRAFT
+                and (c.is_action or (c.category == ProcessCategory.WORKFLOW and c.mode == ProcessMode.REAL_TIME)))
 
     def successors(key: str) -> list[tuple[str, str]]:
         if key not in calls:

@@ -1,8 +1,6 @@
 from analyzer.model import Step, Workflow
+from analyzer.platform import ProcessState
 from analyzer.rule import Option, RuleContext, Severity, rule
-
-# Power Automate flows: on/off is a deployment setting, not a design decision in the package.
-FLOW_CATEGORIES = {5, 6}
 
 
 @rule(id="DV108", name="inactive-component", severity=Severity.NOTE,
@@ -60,9 +58,9 @@ def check(ctx: RuleContext):
     flows = ctx.options["include-cloud-flows"]
     for c in ctx.components():
         if isinstance(c, Workflow):
-            if c.state_code != 0 or (c.category in FLOW_CATEGORIES and not flows):
+            if c.state_code != ProcessState.DRAFT or (c.is_flow and not flows):
                 continue
-            state = "Off" if c.category in FLOW_CATEGORIES else "Draft (deactivated)"
+            state = "Off" if c.is_flow else "Draft (deactivated)"
             extra = ": its message does not exist until it is activated" if c.is_action else ""
             yield ctx.finding(c, f"{c.display} is shipped {state}{extra}")
         elif isinstance(c, Step) and not c.enabled:

@@ -1,11 +1,11 @@
 from analyzer.graph import HANDLER
 from analyzer.model import Step
+from analyzer.platform import Mode, Stage
 from analyzer.rule import RuleContext, Severity, rule
 
-_POST_OPERATION = 40
 # Reported by other rules for every step, whatever its mode: 30 (MainOperation, reserved for the platform) by
 # DV105, 50 (the deprecated CRM 4.0 post-operation stage) by DV207.
-_ELSEWHERE = (30, 50)
+_ELSEWHERE = (Stage.MAIN_OPERATION, Stage.POST_OPERATION_DEPRECATED)
 
 
 @rule(id="DV201", name="async-step-not-post-operation", severity=Severity.ERROR,
@@ -47,7 +47,8 @@ def check(ctx: RuleContext):
     - https://github.com/rezanid/xrmtools/issues/157 (registering a PreOperation asynchronous step fails)
     """
     for step in ctx.components(Step):
-        if step.mode != 1 or step.stage is None or step.stage == _POST_OPERATION or step.stage in _ELSEWHERE:
+        if (step.mode != Mode.ASYNC or step.stage is None or step.stage == Stage.POST_OPERATION
+                or step.stage in _ELSEWHERE):
             continue
         message = ctx.graph.message_of(step.key)
         yield ctx.finding(

@@ -1,8 +1,7 @@
 from analyzer import sdk_messages
 from analyzer.model import Step, StepImage
+from analyzer.platform import ImageType, Stage
 from analyzer.rule import RuleContext, Severity, rule
-
-_PRE, _POST, _BOTH = 0, 1, 2
 
 # Messages that carry entity images in practice although Learn's list (sdk_messages.IMAGE_MESSAGES) does not
 # name them. SetStateDynamicEntity is SetState's counterpart (same EntityMoniker property; state-change steps
@@ -17,7 +16,8 @@ def _supports_images(message: str) -> bool:
 
 
 def _kind(image: StepImage) -> str:
-    return {_PRE: "pre image", _POST: "post image", _BOTH: "pre and post image"}.get(image.image_type, "image")
+    return {ImageType.PRE: "pre image", ImageType.POST: "post image",
+            ImageType.BOTH: "pre and post image"}.get(image.image_type, "image")
 
 
 @rule(id="DV202", name="invalid-step-image", severity=Severity.ERROR,
@@ -74,11 +74,11 @@ def check(ctx: RuleContext):
     """
     for image in ctx.components(StepImage):
         step = ctx.graph.component(image.step_key)
-        if not isinstance(step, Step) or image.image_type not in (_PRE, _POST, _BOTH):
+        image_type = ImageType.parse(image.image_type)
+        if not isinstance(step, Step) or image_type is None or not image_type.known:
             continue
         message, message_key = ctx.graph.settled_message(step), ctx.graph.message_of(step.key)
-        has_pre = image.image_type in (_PRE, _BOTH)
-        has_post = image.image_type in (_POST, _BOTH)
+        has_pre, has_post = image_type.has_pre, image_type.has_post
         problems = []
         if message is not None and not _supports_images(message):
             problems.append(f"{message} has no entity images")
@@ -87,7 +87,7 @@ def check(ctx: RuleContext):
                 problems.append("a row has no pre image before it is created")
             if message == "Delete" and has_post:
                 problems.append("a deleted row has no post image")
-        if has_post and step.stage is not None and step.stage < 40:
+        if has_post and step.stage is not None and step.stage < Stage.POST_OPERATION:
             problems.append(f"post images exist only in PostOperation (stage 40), and the step runs in "
                             f"{step.stage_name} (stage {step.stage})")
         if not problems:

@@ -1,7 +1,6 @@
 from analyzer.model import Step
+from analyzer.platform import Stage
 from analyzer.rule import RuleContext, Severity, rule
-
-_CRM4_POST_OPERATION = 50
 
 
 @rule(id="DV207", name="deprecated-stage", severity=Severity.WARNING,
@@ -38,7 +37,7 @@ def check(ctx: RuleContext):
       registration stage")
     """
     for step in ctx.components(Step):
-        if step.stage != _CRM4_POST_OPERATION:
+        if step.stage != Stage.POST_OPERATION_DEPRECATED:
             continue
         message = ctx.graph.message_of(step.key)
         yield ctx.finding(

@@ -1,6 +1,7 @@
 from collections import defaultdict
 
 from analyzer.model import Step
+from analyzer.platform import Mode
 from analyzer.rule import RuleContext, Severity, rule
 
 
@@ -55,7 +56,7 @@ def check(ctx: RuleContext):
         if not step.enabled:
             continue
         message = step.message_id or ctx.graph.message_of(step.key)
-        if step.mode != 0 or step.rank is None or step.stage is None or not message:
+        if step.mode != Mode.SYNC or step.rank is None or step.stage is None or not message:
             continue
         groups[(message, step.primary_entity or "", step.stage, step.rank)].append(step)
     for identity in sorted(groups, key=lambda i: groups[i][0].key):

@@ -1,7 +1,6 @@
 from analyzer.model import CustomApi, Step
+from analyzer.platform import Mode, StepTypeAllowed
 from analyzer.rule import RuleContext, Severity, rule
-
-_ALLOWED = {0: "None", 1: "Async Only", 2: "Sync and Async"}
 
 
 @rule(id="DV301", name="custom-api-step-not-allowed", severity=Severity.ERROR,
@@ -55,15 +54,15 @@ def check(ctx: RuleContext):
         api = ctx.graph.definition_of(message) if message else None
         if not isinstance(api, CustomApi):
             continue
-        allowed = api.allowed_step_type
-        label = _ALLOWED.get(allowed, str(allowed))
-        if allowed == 0:
+        allowed = StepTypeAllowed.parse(api.allowed_step_type)
+        label = allowed.label if allowed is not None else str(allowed)
+        if allowed == StepTypeAllowed.NONE:
             yield ctx.finding(
                 step,
                 f"{step.display} is registered on {api.display}, whose Allowed Custom Processing Step Type is "
                 f"{label}: no custom processing steps can be registered on its message",
                 related=[api.key, message])
-        elif allowed == 1 and step.mode == 0:
+        elif allowed == StepTypeAllowed.ASYNC_ONLY and step.mode == Mode.SYNC:
             yield ctx.finding(
                 step,
                 f"{step.display} is registered on {api.display}, whose Allowed Custom Processing Step Type is "

@@ -1,7 +1,6 @@
 from analyzer.model import CustomApi
+from analyzer.platform import BindingType
 from analyzer.rule import RuleContext, Severity, rule
-
-_BINDING = {1: "Entity", 2: "EntityCollection"}
 
 
 @rule(id="DV304", name="bound-api-without-entity", severity=Severity.ERROR,
@@ -40,8 +39,9 @@ def check(ctx: RuleContext):
       the table representing that type.")
     """
     for api in ctx.components(CustomApi):
-        if api.binding_type in _BINDING and not api.bound_entity:
+        binding = BindingType.parse(api.binding_type)
+        if binding is not None and binding.is_bound and not api.bound_entity:
             yield ctx.finding(
                 api,
-                f"{api.display} has Binding Type {_BINDING[api.binding_type]} but no bound entity logical name: "
+                f"{api.display} has Binding Type {binding.label} but no bound entity logical name: "
                 f"a bound Custom API must name the table it is bound to")

@@ -1,4 +1,5 @@
 from analyzer.model import CustomApi
+from analyzer.platform import StepTypeAllowed
 from analyzer.rule import RuleContext, Severity, rule
 
 
@@ -49,7 +50,7 @@ def check(ctx: RuleContext):
     - https://learn.microsoft.com/power-apps/developer/data-platform/business-events
     """
     for api in ctx.components(CustomApi):
-        if api.plugin_type_id is None and api.allowed_step_type == 0:
+        if api.plugin_type_id is None and api.allowed_step_type == StepTypeAllowed.NONE:
             yield ctx.finding(
                 api,
                 f"{api.display} has no plug-in type and its Allowed Custom Processing Step Type is None: calling it "

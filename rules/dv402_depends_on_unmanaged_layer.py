@@ -1,30 +1,11 @@
 from analyzer.graph import node_keys
 from analyzer.model import DependencyNode, Solution
+from analyzer.platform import component_type_label
 from analyzer.rule import ComponentSummary, RuleContext, Severity, rule
 
-# solutioncomponent.componenttype labels, as the maker portal shows them ("Plugin Type", "System Form"…).
-#   https://learn.microsoft.com/power-apps/developer/data-platform/reference/entities/solutioncomponent
-COMPONENT_TYPES = {
-    "1": "Entity", "2": "Attribute", "3": "Relationship", "9": "Option Set", "10": "Entity Relationship",
-    "14": "Entity Key", "16": "Privilege", "20": "Role", "24": "Form", "25": "Organization", "26": "Saved Query",
-    "29": "Workflow", "31": "Report", "36": "Email Template", "37": "Contract Template", "38": "KB Article Template",
-    "39": "Mail Merge Template", "44": "Duplicate Rule", "46": "Entity Map", "50": "Ribbon Customization",
-    "59": "Saved Query Visualization", "60": "System Form", "61": "Web Resource", "62": "Site Map",
-    "63": "Connection Role", "65": "Hierarchy Rule", "66": "Custom Control", "68": "Custom Control Default Config",
-    "70": "Field Security Profile", "71": "Field Permission", "80": "Model-driven App", "90": "Plugin Type",
-    "91": "Plugin Assembly", "92": "SDK Message Processing Step", "93": "SDK Message Processing Step Image",
-    "95": "Service Endpoint", "150": "Routing Rule", "152": "SLA", "161": "Mobile Offline Profile",
-    "165": "Similarity Rule", "201": "SDK Message", "300": "Canvas App", "371": "Connector", "372": "Connector",
-    "380": "Environment Variable Definition", "381": "Environment Variable Value", "400": "AI Project Type",
-    "401": "AI Project", "402": "AI Configuration", "430": "Entity Analytics Configuration",
-    "431": "Attribute Image Configuration", "432": "Entity Image Configuration",
-    # string-typed nodes of modern exports
-    "customapi": "Custom API", "connectionreference": "Connection Reference",
-    "environmentvariabledefinition": "Environment Variable Definition",
-}
 
 def type_label(node: DependencyNode) -> str:
-    return COMPONENT_TYPES.get(node.type.lower(), f"component type {node.type}")
+    return component_type_label(node.type)
 
 
 def candidate_keys(node: DependencyNode) -> list[str]:

@@ -1,21 +1,30 @@
 from analyzer.model import MODELLED_ROOT_TYPES, Component, Entity, PluginAssembly, RootComponent, Solution
+from analyzer.platform import ComponentType
 from analyzer.rule import ComponentSummary, RuleContext, Severity, rule
 
-_LABELS = {"1": "table (Entity, type 1)", "20": "security role (Role, type 20)", "29": "process (Workflow, type 29)",
-           "61": "web resource (Web Resource, type 61)", "91": "plug-in assembly (Plugin Assembly, type 91)",
-           "92": "plug-in step (SDK Message Processing Step, type 92)"}
+_ENTITY, _ROLE, _WORKFLOW = ComponentType.ENTITY.code, ComponentType.ROLE.code, ComponentType.WORKFLOW.code
+_WEB_RESOURCE, _ASSEMBLY = ComponentType.WEB_RESOURCE.code, ComponentType.PLUGIN_ASSEMBLY.code
+_STEP = ComponentType.SDK_MESSAGE_PROCESSING_STEP.code
+# What the maker portal calls each modelled root type; the component type's own label and code follow it.
+_NOUNS = {_ENTITY: "table", _ROLE: "security role", _WORKFLOW: "process", _WEB_RESOURCE: "web resource",
+          _ASSEMBLY: "plug-in assembly", _STEP: "plug-in step"}
 # Where the definition should be: a file per component in an unpacked folder, an element of customizations.xml
 # in a zip.
-_FILES = {"1": "no Entities/<Name>/Entity.xml", "20": "no Roles/<Name>.xml",
-          "29": "no Workflows/<Name>-<GUID>.xaml.data.xml or .json.data.xml",
-          "61": "no WebResources/<Name>.data.xml",
-          "91": "no PluginAssemblies/<Name>-<GUID>/<Name>.dll.data.xml",
-          "92": "no SdkMessageProcessingSteps/{<GUID>}.xml"}
-_ELEMENTS = {"1": "no <Entity> in customizations.xml", "20": "no <Role> in customizations.xml",
-             "29": "no <Workflow> in customizations.xml", "61": "no <WebResource> in customizations.xml",
-             "91": "no <PluginAssembly> in customizations.xml",
-             "92": "no <SdkMessageProcessingStep> in customizations.xml"}
+_FILES = {_ENTITY: "no Entities/<Name>/Entity.xml", _ROLE: "no Roles/<Name>.xml",
+          _WORKFLOW: "no Workflows/<Name>-<GUID>.xaml.data.xml or .json.data.xml",
+          _WEB_RESOURCE: "no WebResources/<Name>.data.xml",
+          _ASSEMBLY: "no PluginAssemblies/<Name>-<GUID>/<Name>.dll.data.xml",
+          _STEP: "no SdkMessageProcessingSteps/{<GUID>}.xml"}
+_ELEMENTS = {_ENTITY: "no <Entity> in customizations.xml", _ROLE: "no <Role> in customizations.xml",
+             _WORKFLOW: "no <Workflow> in customizations.xml", _WEB_RESOURCE: "no <WebResource> in customizations.xml",
+             _ASSEMBLY: "no <PluginAssembly> in customizations.xml",
+             _STEP: "no <SdkMessageProcessingStep> in customizations.xml"}
 _BEHAVIORS = {0: "include subcomponents", 1: "do not include subcomponents", 2: "include as shell only"}
+
+
+def _label(code: str) -> str:
+    """``table (Entity, type 1)``: the portal noun, then the component type's label and code."""
+    return f"{_NOUNS[code]} ({ComponentType.parse(code).label}, type {code})"
 
 
 def _names(c: Component) -> set[str]:
@@ -40,7 +49,7 @@ def _identity(rc: RootComponent) -> list[str]:
     values = [rc.id] if rc.id else []
     if rc.schema_name:
         name = rc.schema_name.strip()
-        if rc.type == "91":
+        if rc.type == _ASSEMBLY:
             name = name.split(",")[0].strip()
         values.append(name.lower())
     return values
@@ -101,7 +110,7 @@ def check(ctx: RuleContext):
             if kind is None:
                 continue
             identity = _identity(rc)
-            if rc.type == "1" and not rc.schema_name:
+            if rc.type == _ENTITY and not rc.schema_name:
                 continue  # tables are defined by name; an id alone cannot be matched
             if not identity or any(v in defined.get(kind, ()) for v in identity):
                 continue
@@ -109,9 +118,9 @@ def check(ctx: RuleContext):
             if rc.schema_name and rc.id:
                 shown += f" ({{{rc.id}}})"
             behavior = f", behavior {rc.behavior} \"{_BEHAVIORS[rc.behavior]}\"" if rc.behavior in _BEHAVIORS \
-                and rc.type == "1" else ""
+                and rc.type == _ENTITY else ""
             yield ctx.finding(
                 summary,
-                f"solution {solution.unique_name} lists {_LABELS[rc.type]} {shown} as a root component{behavior}, "
+                f"solution {solution.unique_name} lists {_label(rc.type)} {shown} as a root component{behavior}, "
                 f"but the package does not define it ({where[rc.type]})",
                 location=rc.source)

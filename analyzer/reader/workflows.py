@@ -7,8 +7,8 @@ import re
 
 from lxml import etree
 
-from analyzer import sdk_messages
 from analyzer.model import FlowCall, FlowTrigger, InvokedMessage, SourceLocation, Workflow, norm_id
+from analyzer.platform import ProcessCategory
 from analyzer.reader.context import ReadContext
 from analyzer.reader.xmlparse import attr, csv_list, fields, flag, integer, line, local, parse_bytes, text
 
@@ -34,7 +34,7 @@ def read_workflow(elem: etree._Element, member: str, ctx: ReadContext) -> Workfl
         source=SourceLocation(member, line(elem)),
         unique_name=unique_name,
         category=category,
-        category_name=sdk_messages.WORKFLOW_CATEGORIES.get(category, "unknown") if category is not None else "unknown",
+        category_name=ProcessCategory(category).key if category is not None else "unknown",
         mode=integer(f, "Mode"),
         scope=integer(f, "Scope"),
         state_code=integer(f, "StateCode"),
@@ -54,7 +54,7 @@ def read_workflow(elem: etree._Element, member: str, ctx: ReadContext) -> Workfl
         body_path=body_member or (body_file.strip("/") if body_file else None),
         body_missing=bool(body_file) and body_member is None,
     )
-    if category == 3 and unique_name:
+    if category == ProcessCategory.ACTION and unique_name:
         values["message_name"] = f"{ctx.prefix}_{unique_name}" if ctx.prefix else unique_name
     if body_member:
         reader = read_flow_body if body_member.lower().endswith(".json") else read_xaml_body
