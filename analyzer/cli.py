@@ -72,9 +72,9 @@ def main(ctx: click.Context, debug: bool, max_unzipped_mb: int, max_ratio: float
     ctx.obj = {"debug": debug, "limits": Limits(max_total_bytes=max_unzipped_mb * 1024 * 1024, max_ratio=max_ratio)}
 
 
-def _load_all(ctx: click.Context, paths: tuple[str, ...], jobs: int = 1):
+def _load_all(ctx: click.Context, paths: tuple[str, ...], jobs: int = 1, map_file: str | None = None):
     from analyzer.engine import load_all
-    return load_all(paths, ctx.obj["limits"], jobs, on_loaded=gc.freeze)
+    return load_all(paths, ctx.obj["limits"], jobs, on_loaded=gc.freeze, map_file=map_file)
 
 
 @main.command()
@@ -82,12 +82,15 @@ def _load_all(ctx: click.Context, paths: tuple[str, ...], jobs: int = 1):
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Write to this file (atomically) instead of stdout.")
+@click.option("--map", "map_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="SolutionPackager mapping file the unpacked folders are packed with (default: a spkl.json "
+                   "above the folder).")
 @click.pass_context
-def inventory(ctx: click.Context, paths: tuple[str, ...], fmt: str, output: str | None) -> None:
+def inventory(ctx: click.Context, paths: tuple[str, ...], fmt: str, output: str | None, map_file: str | None) -> None:
     """List every component of each solution: processes, plug-ins, steps, Custom APIs, tables…"""
     from analyzer.report.inventory import FORMATS
     with _errors(ctx.obj["debug"]):
-        solutions = _load_all(ctx, paths)
+        solutions = _load_all(ctx, paths, map_file=map_file)
         buffer = io.StringIO()
         FORMATS[fmt](solutions, buffer)
         _emit(buffer.getvalue(), output)
@@ -117,9 +120,12 @@ FAIL_ON = {"error": 3, "warning": 2, "note": 1, "never": 99}
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False),
               help="Findings listed in this file (from `dvsa baseline`) do not fail the run.")
 @click.option("--strict-baseline", is_flag=True, help="Also fail when a baseline or suppress entry matched nothing.")
+@click.option("--map", "map_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="SolutionPackager mapping file the unpacked folders are packed with (default: a spkl.json "
+                   "above the folder).")
 @click.pass_context
 def check(ctx: click.Context, paths, fmt, output, fail_on, select, ignore, rule_options, jobs, config_path,
-          baseline_path, strict_baseline) -> None:
+          baseline_path, strict_baseline, map_file) -> None:
     """Check solutions for what will break: import, upgrade, deletion, runtime limits.
 
     Several paths are analyzed together, so references across solutions resolve.
@@ -136,7 +142,7 @@ def check(ctx: click.Context, paths, fmt, output, fail_on, select, ignore, rule_
         result = analyze(paths, select=_split(select) or config.select, ignore=_split(ignore) or config.ignore,
                          options=options, severities=config.severities, jobs=jobs, limits=ctx.obj["limits"],
                          suppress=config.suppress, baseline=read_baseline(baseline_path) if baseline_path else None,
-                         on_loaded=gc.freeze)
+                         on_loaded=gc.freeze, map_file=map_file or config.map_file)
         buffer = io.StringIO()
         color = fmt == "text" and not output and sys.stdout.isatty()
         FORMATS[fmt](result, buffer, color=color)
@@ -189,7 +195,7 @@ def baseline(ctx: click.Context, paths, output, config_path, rule_options) -> No
         config = _config(config_path)
         result = analyze(paths, select=config.select, ignore=config.ignore,
                          options=_rule_options(config, rule_options), limits=ctx.obj["limits"],
-                         suppress=config.suppress, on_loaded=gc.freeze)
+                         suppress=config.suppress, on_loaded=gc.freeze, map_file=config.map_file)
         if result.errors:
             raise SolutionError(f"{len(result.errors)} rule(s) crashed; no baseline written")
         doc = baseline_document([f for f in result.findings if not f.suppressed])
@@ -235,15 +241,18 @@ def rules_command(ctx: click.Context, rule_id: str | None, markdown: bool) -> No
 @click.option("--focus", help="Draw only the neighbourhood of this component key (e.g. workflow:<id>).")
 @click.option("--depth", type=click.IntRange(0, 20), default=None, help="Hops around --focus (default 2).")
 @click.option("--all-kinds", is_flag=True, help="Also draw tables, images, connection references, …")
+@click.option("--map", "map_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="SolutionPackager mapping file the unpacked folders are packed with (default: a spkl.json "
+                   "above the folder).")
 @click.pass_context
-def graph(ctx: click.Context, paths, fmt, output, focus, depth, all_kinds) -> None:
+def graph(ctx: click.Context, paths, fmt, output, focus, depth, all_kinds, map_file) -> None:
     """Draw the dependency graph of processes, messages, steps, plug-ins and Custom APIs."""
     import graphviz
 
     from analyzer.diagram import DEFAULT_KINDS, to_digraph
     from analyzer.engine import analyze
     with _errors(ctx.obj["debug"]):
-        result = analyze(paths, limits=ctx.obj["limits"], on_loaded=gc.freeze)
+        result = analyze(paths, limits=ctx.obj["limits"], on_loaded=gc.freeze, map_file=map_file)
         kinds = result.graph.kinds() if all_kinds else DEFAULT_KINDS
         try:
             dot = to_digraph(result.graph, result.findings, focus=focus, depth=depth, kinds=kinds)

@@ -35,7 +35,7 @@ from analyzer.errors import SolutionError
 from analyzer.registry import Registry, discover
 from analyzer.rule import Severity
 
-KEYS = ("select", "ignore", "fail-on", "baseline", "severity", "rules", "suppress")
+KEYS = ("select", "ignore", "fail-on", "baseline", "map", "severity", "rules", "suppress")
 SUPPRESS_KEYS = ("rule", "component", "reason")
 FAIL_ON = ("error", "warning", "note", "never")
 
@@ -54,6 +54,7 @@ class Config:
     ignore: list[str] = field(default_factory=list)
     fail_on: str | None = None
     baseline: str | None = None
+    map_file: str | None = None  # SolutionPackager mapping file for unpacked folders (--map)
     severities: dict[str, Severity] = field(default_factory=dict)
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
     suppress: list[Suppression] = field(default_factory=list)
@@ -113,6 +114,8 @@ def load_config(path: Path, registry: Registry | None = None) -> Config:
         config.fail_on = table["fail-on"]
     if "baseline" in table:
         config.baseline = str(path.parent / _strings(table["baseline"], "baseline", p)[0])
+    if "map" in table:
+        config.map_file = str(path.parent / _strings(table["map"], "map", p)[0])
     registry = registry or discover()
     sections = "tool.dvsa." if path.name == "pyproject.toml" else ""
     config.severities = rule_settings.severities(registry, _table(table, "severity", where, p), p,

@@ -12,7 +12,7 @@ from analyzer.config import Suppression
 from analyzer.errors import SolutionError
 from analyzer.graph import DependencyGraph, build_graph
 from analyzer.model import Solution
-from analyzer.reader import Limits, load
+from analyzer.reader import Limits, load, read_mapping
 from analyzer.registry import Registry, discover
 from analyzer.result import AnalysisResult, RuleError
 from analyzer.rule import Rule, RuleContext, Severity, ordered_components
@@ -46,23 +46,27 @@ def run_rules(solutions: list[Solution], rules: Iterable[Rule], *, graph: Depend
 
 
 def load_all(paths: Iterable[str], limits: Limits | None = None, jobs: int = 1,
-             on_loaded: Callable[[], None] | None = None) -> list[Solution]:
+             on_loaded: Callable[[], None] | None = None, map_file: str | None = None) -> list[Solution]:
     """Read packages, in parallel processes when ``jobs`` > 1 (each package is independent).
 
     ``on_loaded`` runs after each package is read (and, in ``run_rules``, after the graph is built):
     the CLI passes ``gc.freeze`` so the collector stops re-scanning data that lives to the end of the
     run, the main source of non-linear time on large solutions. Process-wide tuning is the program's
-    business, not the library's."""
+    business, not the library's.
+
+    ``map_file``: the SolutionPackager mapping file the folders are packed with (``--map``); read once,
+    applied to each folder from that folder."""
     paths = list(paths)
+    mapping = read_mapping(map_file) if map_file else None
     if jobs <= 1 or len(paths) < 2:
         solutions = []
         for p in paths:
-            solutions.append(load(p, limits))
+            solutions.append(load(p, limits, mapping))
             if on_loaded:
                 on_loaded()
         return solutions
     with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
-        return list(pool.map(load, paths, [limits] * len(paths)))
+        return list(pool.map(load, paths, [limits] * len(paths), [mapping] * len(paths)))
 
 
 def analyze(paths: Iterable[str], *, select: Iterable[str] = (), ignore: Iterable[str] = (),
@@ -71,7 +75,7 @@ def analyze(paths: Iterable[str], *, select: Iterable[str] = (), ignore: Iterabl
             severities: dict[str, Severity] | None = None, jobs: int = 1,
             suppress: list[Suppression] | None = None,
             baseline: set[tuple[str, str]] | None = None,
-            on_loaded: Callable[[], None] | None = None) -> AnalysisResult:
+            on_loaded: Callable[[], None] | None = None, map_file: str | None = None) -> AnalysisResult:
     """read -> graph -> rules -> suppressions and baseline -> result."""
     registry = registry or discover()
     select, ignore = list(select), list(ignore)
@@ -80,7 +84,7 @@ def analyze(paths: Iterable[str], *, select: Iterable[str] = (), ignore: Iterabl
     # Checked before anything is read (the CLI has checked its own, naming the file or the flag).
     options = rule_settings.rule_options(registry, options or {})
     severities = rule_settings.severities(registry, severities or {})
-    solutions = load_all(paths, limits, jobs, on_loaded)
+    solutions = load_all(paths, limits, jobs, on_loaded, map_file)
     result = run_rules(solutions, registry.select(select, ignore), options=options, severities=severities,
                        on_loaded=on_loaded)
     if suppress or baseline:
