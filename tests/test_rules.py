@@ -38,10 +38,9 @@ LAYOUT_SPECIFIC = {
     # in a zip, "no SdkMessageProcessingSteps/{<GUID>}.xml" in an unpacked folder.
     "DV403": "names the missing definition's place, which is layout-specific",
     "DV403-zip-layout": "names the missing definition's place, which is layout-specific",
-    # DV405 says what the missing file breaks (the import of a package, the packing of an unpacked folder) and
-    # names the file as the layout does: a zip's flattened <FileName>, a folder's file beside its .data.xml.
-    "DV405": "a missing file breaks the import of a zip but the packing of a folder",
-    "DV405-unpacked": "a missing file breaks the import of a zip but the packing of a folder",
+    # DV405 names a missing web resource file as the layout does: a zip's flattened <FileName>
+    # (WebResources/contoso_billinglogosvg<GUID>), a folder's file beside its .data.xml (WebResources/contoso_/...).
+    "DV405": "names the missing web resource file by its layout-specific path",
     # DV406 names both definitions by member:line, and a zip holds both in customizations.xml.
     "DV406": "names the duplicate definitions by member and line",
 }
@@ -87,7 +86,8 @@ def finding_block(finding, solutions, *, with_location: bool = True) -> str:
     if with_location and finding.location:
         lines.append(f"  at {finding.location}")
     if finding.related and len(finding.related) <= MAX_RELATED:
-        lines.append(f"  related: {', '.join(finding.related)}")
+        # one line each: name keys such as `plugin_type:contoso.audit, contoso` hold commas themselves
+        lines += [f"  related: {key}" for key in finding.related]
     elif finding.related:
         lines.append(f"  related: {len(finding.related)} keys")
     return "\n".join(lines)
