@@ -117,6 +117,10 @@ def load_config(path: Path, registry: Registry | None = None) -> Config:
     if "map" in table:
         config.map_file = str(path.parent / _strings(table["map"], "map", p)[0])
     registry = registry or discover()
+    for key in ("select", "ignore"):  # the engine checks them too, but could not name the file
+        if unknown := registry.unknown(getattr(config, key)):
+            names = ", ".join(repr(u) for u in unknown)
+            raise SolutionError(f"{key}: no rule matches {names}; `dvsa rules` lists them", p)
     sections = "tool.dvsa." if path.name == "pyproject.toml" else ""
     config.severities = rule_settings.severities(registry, _table(table, "severity", where, p), p,
                                                  f"{sections}severity")

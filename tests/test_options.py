@@ -110,6 +110,11 @@ def test_rules_table_that_is_not_a_table(refused):
     assert line == f"error: {config}: [rules.DV107]: expected a table of options, such as max-depth = 6"
 
 
+def test_unknown_rule_in_select_names_the_file(refused):
+    config, line = refused('ignore = ["DV108", "inactive-components"]\n')
+    assert line == f"error: {config}: ignore: no rule matches 'inactive-components'; `dvsa rules` lists them"
+
+
 def test_malformed_option_flag(invoke):
     line = error_line(invoke(2, ["check", CONTOSO, "--option", "DV107=6"]))
     assert line == "error: --option DV107=6: expected RULE.NAME=VALUE, such as DV107.max-depth=6"
