@@ -9,8 +9,8 @@ Refresh every snapshot after a deliberate message change, then read the diff:
 Each case runs in both layouts. The fixture's own layout is the snapshot's: an unpacked folder (Other/Solution.xml)
 is read as it is, an extracted-zip folder (solution.xml) is zipped as 'Export solution' writes it. The other layout
 is made by conftest's converters: unpacked -> .zip (components folded into customizations.xml, web resource content
-under its flattened <FileName>), extracted -> unpacked folder (one file per component). Both must give the same
-findings, keys and messages, ignoring where each finding is located.
+under its flattened <FileName>), extracted -> unpacked folder (one file per component). Both must read into the
+same components and give the same findings, keys and messages, ignoring where each is located.
 """
 
 from __future__ import annotations
@@ -19,7 +19,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIXTURES, folder_members, unpacked_to_zip, write_members, zip_folder, zip_to_unpacked
+from conftest import (
+    FIXTURES,
+    comparable_components,
+    folder_members,
+    unpacked_to_zip,
+    write_members,
+    zip_folder,
+    zip_to_unpacked,
+)
 
 from analyzer.engine import run_rules
 from analyzer.graph import build_graph
@@ -143,6 +151,8 @@ def test_rule_fixture_in_the_other_layout(case, tmp_path):
     solutions, _, findings = analyze_case(case, [native(f, tmp_path) for f in folders], rule, options)
     other_solutions, _, other_findings = analyze_case(case, [converted(f, tmp_path) for f in folders], rule, options)
     assert [s.layout for s in other_solutions] == [("zip" if is_unpacked(f) else "unpacked") for f in folders]
+    # the converter lost or changed nothing the reader sees (where each component was read from aside)
+    assert [comparable_components(s) for s in other_solutions] == [comparable_components(s) for s in solutions]
     if case.name in LAYOUT_SPECIFIC:
         assert sorted((f.severity, f.component.key) for f in other_findings) == \
             sorted((f.severity, f.component.key) for f in findings)
