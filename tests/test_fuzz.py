@@ -47,15 +47,16 @@ import warnings
 import zipfile
 from contextlib import contextmanager
 from copy import deepcopy
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import zip_to_unpacked
 from hypothesis import HealthCheck, currently_in_test_context, event, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from analyzer import builder
 from analyzer.diagram import to_digraph
 from analyzer.engine import analyze
 from analyzer.errors import SolutionError
@@ -79,7 +80,6 @@ FUZZ = settings(
 
 # --- the seed package (hand-written; fictional names and ids) ---------------------------------------------------
 
-NS_XSI = 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
 PREFIX = "contoso"
 
 
@@ -91,8 +91,8 @@ WF_CLASSIC, WF_DIALOG, WF_RULE, WF_ACTION, WF_BPF, WF_FLOW, WF_DESKTOP = (gid(i)
 ACTION_MESSAGE = gid(30)
 ASSEMBLY, TYPE_PLUGIN, TYPE_ACTIVITY = gid(40), gid(41), gid(42)
 STEP_CREATE, STEP_ACTION, STEP_UPDATE = gid(50), gid(51), gid(52)
-CREATE_MESSAGE = "9ebdbb1b-ea3e-db11-86a7-000a3a5473e8"  # built-in Create
-UPDATE_MESSAGE = "20bebb1b-ea3e-db11-86a7-000a3a5473e8"  # built-in Update
+CREATE_MESSAGE = builder.CREATE_MESSAGE
+UPDATE_MESSAGE = builder.UPDATE_MESSAGE
 ASSEMBLY_NAME = "Contoso.Plugins, Version=1.0.0.0, Culture=neutral, PublicKeyToken=0123456789abcdef"
 WF_NAMES = {WF_CLASSIC: "Classic Request", WF_DIALOG: "Old Dialog", WF_RULE: "Require Title",
             WF_ACTION: "Do Thing", WF_BPF: "Request Process", WF_FLOW: "Notify Owner", WF_DESKTOP: "Desktop Task"}
@@ -102,248 +102,10 @@ def body_name(wf_id: str, ext: str) -> str:
     return f"Workflows/{WF_NAMES[wf_id].replace(' ', '')}-{wf_id.upper()}.{ext}"
 
 
-SOLUTION_XML = f"""<ImportExportXml version="9.2.24014.198" SolutionPackageVersion="9.2" languagecode="1033" \
-generatedBy="CrmLive" {NS_XSI}>
-  <SolutionManifest>
-    <UniqueName>ContosoFuzz</UniqueName>
-    <LocalizedNames>
-      <LocalizedName description="Contoso Fuzz" languagecode="1033" />
-    </LocalizedNames>
-    <Descriptions />
-    <Version>1.2.3.4</Version>
-    <Managed>0</Managed>
-    <Publisher>
-      <UniqueName>contoso</UniqueName>
-      <LocalizedNames><LocalizedName description="Contoso" languagecode="1033" /></LocalizedNames>
-      <CustomizationPrefix>{PREFIX}</CustomizationPrefix>
-      <CustomizationOptionValuePrefix>10000</CustomizationOptionValuePrefix>
-      <Addresses><Address><AddressNumber>1</AddressNumber><City xsi:nil="true"></City></Address></Addresses>
-    </Publisher>
-    <RootComponents>
-      <RootComponent type="1" schemaName="contoso_request" behavior="0" />
-      <RootComponent type="1" schemaName="account" behavior="1" />
-{''.join(f'      <RootComponent type="29" id="{{{w}}}" behavior="0" />{chr(10)}' for w in WF_NAMES)}\
-      <RootComponent type="91" id="{{{ASSEMBLY}}}" schemaName="{ASSEMBLY_NAME}" behavior="0" />
-      <RootComponent type="92" id="{{{STEP_CREATE}}}" behavior="0" />
-      <RootComponent type="61" schemaName="contoso_/scripts/form.js" behavior="0" />
-      <RootComponent type="300" schemaName="contoso_canvas_1a2b3" behavior="0" />
-      <RootComponent type="432" schemaName="contoso_request" behavior="0" />
-    </RootComponents>
-    <MissingDependencies>
-      <MissingDependency>
-        <Required key="1" type="1" schemaName="account" displayName="Account" solution="Active" />
-        <Dependent key="2" type="29" displayName="Classic Request" id="{{{WF_CLASSIC}}}" />
-      </MissingDependency>
-      <MissingDependency>
-        <Required type="connectionreference" displayName="Dataverse" solution="Active" \
-id.connectionreferencelogicalname="contoso_dataverse" />
-        <Dependent type="29" displayName="Notify Owner" id="{{{WF_FLOW}}}" />
-      </MissingDependency>
-      <MissingDependency>
-        <Required type="90" schemaName="Other.Type, Other, Version=1.0.0.0" displayName="Other.Type" \
-solution="Other (1.0.0.0)" id="{{{gid(99)}}}" />
-        <Dependent type="CustomAPI" displayName="contoso_DoApi" id.uniquename="contoso_DoApi" />
-      </MissingDependency>
-    </MissingDependencies>
-  </SolutionManifest>
-</ImportExportXml>
-"""
-
-
-def workflow_xml(wf_id: str, category: int, body: str | None, extra: str = "", mode: int = 0, state: int = 1) -> str:
-    body_el = ""
-    if body:
-        tag = "JsonFileName" if body.endswith(".json") else "XamlFileName"
-        body_el = f"<{tag}>/{body}</{tag}>"
-    return f"""    <Workflow WorkflowId="{{{wf_id}}}" Name="{WF_NAMES[wf_id]}" Description="fuzz seed">
-      {body_el}
-      <Type>1</Type>
-      <Subprocess>0</Subprocess>
-      <Category>{category}</Category>
-      <Mode>{mode}</Mode>
-      <Scope>4</Scope>
-      <OnDemand>0</OnDemand>
-      <TriggerOnCreate>0</TriggerOnCreate>
-      <TriggerOnDelete>0</TriggerOnDelete>
-      <AsyncAutodelete>0</AsyncAutodelete>
-      <SyncWorkflowLogOnFailure>1</SyncWorkflowLogOnFailure>
-      <StateCode>{state}</StateCode>
-      <StatusCode>{state + 1}</StatusCode>
-      <RunAs>1</RunAs>
-      <IsTransacted>1</IsTransacted>
-      <IntroducedVersion>1.0.0.0</IntroducedVersion>
-      <IsCustomizable>1</IsCustomizable>
-      {extra}
-      <LocalizedNames>
-        <LocalizedName languagecode="1033" description="{WF_NAMES[wf_id]}" />
-      </LocalizedNames>
-    </Workflow>
-"""
-
-
-WORKFLOWS = "".join([
-    workflow_xml(WF_CLASSIC, 0, body_name(WF_CLASSIC, "xaml"), """<TriggerOnUpdateAttributeList>contoso_title,statuscode\
-</TriggerOnUpdateAttributeList>
-      <CreateStage>40</CreateStage>
-      <UpdateStage>40</UpdateStage>
-      <PrimaryEntity>contoso_request</PrimaryEntity>"""),
-    workflow_xml(WF_DIALOG, 1, body_name(WF_DIALOG, "xaml"), "<PrimaryEntity>contact</PrimaryEntity>"),
-    workflow_xml(WF_RULE, 2, body_name(WF_RULE, "xaml"), "<PrimaryEntity>contoso_request</PrimaryEntity>",
-                 mode=1, state=0),
-    workflow_xml(WF_ACTION, 3, body_name(WF_ACTION, "xaml"), f"""<CreateStage>40</CreateStage>
-      <SdkMessageId>{{{ACTION_MESSAGE}}}</SdkMessageId>
-      <UniqueName>DoThing</UniqueName>
-      <PrimaryEntity>none</PrimaryEntity>
-      <IsCustomProcessingStepAllowedForOtherPublishers>1</IsCustomProcessingStepAllowedForOtherPublishers>"""),
-    workflow_xml(WF_BPF, 4, body_name(WF_BPF, "xaml"), """<UniqueName>contoso_requestprocess</UniqueName>
-      <PrimaryEntity>contoso_request</PrimaryEntity>
-      <processorder>100</processorder>
-      <BusinessProcessType>0</BusinessProcessType>
-      <labels><steplabels id="{b0000000-0000-4000-8000-000000000001}">\
-<label languagecode="1033" description="Stage 1" /></steplabels></labels>"""),
-    workflow_xml(WF_FLOW, 5, body_name(WF_FLOW, "json"), """<PrimaryEntity>none</PrimaryEntity>
-      <ModernFlowType>0</ModernFlowType>"""),
-    workflow_xml(WF_DESKTOP, 6, None, "<PrimaryEntity>none</PrimaryEntity>", state=0),
-])
-
-PLUGIN_FILE = f"PluginAssemblies/ContosoPlugins-{ASSEMBLY.upper()}/Contoso.Plugins.dll"
-
-
-def step_xml(step_id: str, name: str, message: str, stage: int, mode: int, images: str = "",
-             entity: str | None = "contoso_request", type_id: bool = True, filtering: str = "") -> str:
-    entity_el = f"<PrimaryEntity>{entity}</PrimaryEntity>" if entity else ""
-    type_el = f"<PluginTypeId>{TYPE_PLUGIN}</PluginTypeId>" if type_id else ""
-    return f"""    <SdkMessageProcessingStep Name="{name}" SdkMessageProcessingStepId="{{{step_id}}}">
-      <PluginTypeName>Contoso.Plugins.PostCreate, {ASSEMBLY_NAME}</PluginTypeName>
-      {type_el}
-      {entity_el}
-      <AsyncAutoDelete>0</AsyncAutoDelete>
-      <FilteringAttributes>{filtering}</FilteringAttributes>
-      <InvocationSource>0</InvocationSource>
-      <Mode>{mode}</Mode>
-      <Rank>1</Rank>
-      <SdkMessageId>{{{message}}}</SdkMessageId>
-      <EventHandlerTypeCode>4602</EventHandlerTypeCode>
-      <Stage>{stage}</Stage>
-      <IsCustomizable>1</IsCustomizable>
-      <IsHidden>0</IsHidden>
-      <SupportedDeployment>0</SupportedDeployment>
-      <IntroducedVersion>1.0.0.0</IntroducedVersion>
-      {images}
-    </SdkMessageProcessingStep>
-"""
-
-
-def image_xml(image_id: str, alias: str, image_type: int, attributes: str) -> str:
-    return f"""<SdkMessageProcessingStepImage Name="{alias}">
-          <SdkMessageProcessingStepImageId>{{{image_id}}}</SdkMessageProcessingStepImageId>
-          <Attributes>{attributes}</Attributes>
-          <EntityAlias>{alias}</EntityAlias>
-          <ImageType>{image_type}</ImageType>
-          <MessagePropertyName>Target</MessagePropertyName>
-          <IsCustomizable>1</IsCustomizable>
-        </SdkMessageProcessingStepImage>"""
-
-
-STEPS = "".join([
-    step_xml(STEP_CREATE, "Contoso.Plugins.PostCreate: Create of contoso_request", CREATE_MESSAGE, 20, 0,
-             "<SdkMessageProcessingStepImages>" + image_xml(gid(60), "Pre", 0, "contoso_title")
-             + image_xml(gid(61), "Post", 1, "contoso_title,statuscode") + "</SdkMessageProcessingStepImages>"),
-    step_xml(STEP_ACTION, "Contoso.Plugins.PostCreate: contoso_DoThing of any Entity", ACTION_MESSAGE, 40, 1,
-             "<SdkMessageProcessingStepImages>" + image_xml(gid(62), "Both", 2, "")
-             + "</SdkMessageProcessingStepImages>", entity=None),
-    step_xml(STEP_UPDATE, "Post Update Request", UPDATE_MESSAGE, 40, 0, type_id=False, filtering="statuscode"),
-])
-
-CUSTOMIZATIONS_XML = f"""<ImportExportXml {NS_XSI}>
-  <Entities>
-    <Entity>
-      <Name LocalizedName="Request" OriginalName="Request">contoso_Request</Name>
-      <EntityInfo>
-        <entity Name="contoso_Request">
-          <LocalizedNames><LocalizedName description="Request" languagecode="1033" /></LocalizedNames>
-          <EntitySetName>contoso_requests</EntitySetName>
-          <attributes><attribute PhysicalName="contoso_Title"><Type>nvarchar</Type><MaxLength>100</MaxLength>\
-</attribute></attributes>
-        </entity>
-      </EntityInfo>
-    </Entity>
-  </Entities>
-  <Roles>
-    <Role id="{{{gid(70)}}}" name="Contoso User">
-      <RolePrivileges><RolePrivilege name="prvReadcontoso_Request" level="Global" /></RolePrivileges>
-    </Role>
-  </Roles>
-  <Workflows>
-{WORKFLOWS}  </Workflows>
-  <FieldSecurityProfiles />
-  <Templates />
-  <EntityMaps />
-  <EntityRelationships />
-  <OrganizationSettings />
-  <optionsets />
-  <WebResources>
-    <WebResource>
-      <WebResourceId>{{{gid(80)}}}</WebResourceId>
-      <Name>contoso_/scripts/form.js</Name>
-      <DisplayName>form.js</DisplayName>
-      <WebResourceType>3</WebResourceType>
-      <FileName>/WebResources/contoso_/scripts/form.js{gid(80).upper()}</FileName>
-    </WebResource>
-  </WebResources>
-  <SolutionPluginAssemblies>
-    <PluginAssembly FullName="{ASSEMBLY_NAME}" PluginAssemblyId="{ASSEMBLY}" CustomizationLevel="1">
-      <IsolationMode>2</IsolationMode>
-      <SourceType>0</SourceType>
-      <IntroducedVersion>1.0</IntroducedVersion>
-      <FileName>/{PLUGIN_FILE}</FileName>
-      <PluginTypes>
-        <PluginType AssemblyQualifiedName="Contoso.Plugins.PostCreate, {ASSEMBLY_NAME}" \
-PluginTypeId="{TYPE_PLUGIN}" Name="Contoso.Plugins.PostCreate">
-          <FriendlyName>{gid(43)}</FriendlyName>
-        </PluginType>
-        <PluginType AssemblyQualifiedName="Contoso.Plugins.GetDetails, {ASSEMBLY_NAME}" \
-PluginTypeId="{TYPE_ACTIVITY}" Name="Get Details">
-          <FriendlyName>{gid(44)}</FriendlyName>
-          <Description>Reads details</Description>
-          <WorkflowActivityGroupName>Contoso (1.0.0.0)</WorkflowActivityGroupName>
-        </PluginType>
-      </PluginTypes>
-    </PluginAssembly>
-  </SolutionPluginAssemblies>
-  <SdkMessageProcessingSteps>
-{STEPS}  </SdkMessageProcessingSteps>
-  <connectionreferences>
-    <connectionreference connectionreferencelogicalname="contoso_dataverse">
-      <connectionreferencedisplayname>Dataverse</connectionreferencedisplayname>
-      <connectorid>/providers/Microsoft.PowerApps/apis/shared_commondataserviceforapps</connectorid>
-      <iscustomizable>1</iscustomizable>
-      <statecode>0</statecode>
-    </connectionreference>
-  </connectionreferences>
-  <Languages>
-    <Language>1033</Language>
-  </Languages>
-</ImportExportXml>
-"""
-
-XAML_HEAD = """<Activity x:Class="XrmWorkflow{cls}" xmlns="http://schemas.microsoft.com/netfx/2009/xaml/activities" \
-xmlns:mxs="clr-namespace:Microsoft.Xrm.Sdk;assembly=Microsoft.Xrm.Sdk, Version=9.0.0.0, Culture=neutral, \
-PublicKeyToken=31bf3856ad364e35" xmlns:mxswa="clr-namespace:Microsoft.Xrm.Sdk.Workflow.Activities;\
-assembly=Microsoft.Xrm.Sdk.Workflow, Version=9.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35" \
-xmlns:mcwa="clr-namespace:Microsoft.Crm.Workflow.Activities;assembly=Microsoft.Crm.Workflow, Version=9.0.0.0, \
-Culture=neutral, PublicKeyToken=31bf3856ad364e35" xmlns:mcwc="clr-namespace:Microsoft.Crm.Workflow.ClientActivities;\
-assembly=Microsoft.Crm.Workflow, Version=9.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35" \
-xmlns:x="http://schemas.microsoft.com/winfx/2006/xaml">
-"""
 COMPOSITE = "Microsoft.Crm.Workflow.Activities.Composite, Microsoft.Crm.Workflow, Version=9.0.0.0, Culture=neutral"
 
-
-def xaml(cls: str, inner: str) -> str:
-    return XAML_HEAD.format(cls=cls.replace("-", "")) + inner + "\n</Activity>"
-
-
-XAML_CLASSIC = xaml(WF_CLASSIC, f"""  <mxswa:Workflow>
+# The inner XAML of each process body (analyzer.builder wraps it in <Activity> with the usual namespaces).
+XAML_CLASSIC = f"""  <mxswa:Workflow>
     <mxswa:ActivityReference AssemblyQualifiedName="{COMPOSITE}" DisplayName="Step1: Get details">
       <mxswa:ActivityReference.Properties>
         <sco:Collection x:TypeArguments="Activity" x:Key="Activities" \
@@ -365,13 +127,13 @@ SdkMessageId="{ACTION_MESSAGE}" SdkMessageName="{PREFIX}_DoThing" SdkMessageRequ
     </mcwa:InvokeSdkMessageActivity>
     <mxswa:StartChildWorkflow DisplayName="Step3: Dialog" EntityName="contact" WorkflowId="{WF_DIALOG}" />
     <mxswa:UpdateEntity DisplayName="Step4: Update" Entity="[Step4_entity]" EntityName="contoso_request" />
-  </mxswa:Workflow>""")
-XAML_DIALOG = xaml(WF_DIALOG, """  <mxswa:Workflow><mxswa:SetState DisplayName="Close" EntityName="contact" /></mxswa:Workflow>""")
-XAML_RULE = xaml(WF_RULE, """  <mxswa:Workflow>
+  </mxswa:Workflow>"""
+XAML_DIALOG = """  <mxswa:Workflow><mxswa:SetState DisplayName="Close" EntityName="contact" /></mxswa:Workflow>"""
+XAML_RULE = """  <mxswa:Workflow>
     <mcwc:SetFieldRequiredLevel ControlId="contoso_title" RequiredLevel="ApplicationRequired" />
     <mcwc:SetVisibility ControlId="contoso_title" IsVisible="True" />
-  </mxswa:Workflow>""")
-XAML_ACTION = xaml(WF_ACTION, """  <x:Members>
+  </mxswa:Workflow>"""
+XAML_ACTION = """  <x:Members>
     <x:Property Name="Target" Type="InArgument(mxs:EntityReference)">
       <x:Property.Attributes>
         <mxsw:ArgumentRequiredAttribute Value="True" \
@@ -379,11 +141,11 @@ xmlns:mxsw="clr-namespace:Microsoft.Xrm.Sdk.Workflow;assembly=Microsoft.Xrm.Sdk.
       </x:Property.Attributes>
     </x:Property>
   </x:Members>
-  <mxswa:Workflow />""")
-XAML_BPF = xaml(WF_BPF, """  <mxswa:Workflow>
+  <mxswa:Workflow />"""
+XAML_BPF = """  <mxswa:Workflow>
     <mxswa:ActivityReference AssemblyQualifiedName="Microsoft.Crm.Workflow.Activities.StageComposite, \
 Microsoft.Crm.Workflow" DisplayName="Stage 1" />
-  </mxswa:Workflow>""")
+  </mxswa:Workflow>"""
 
 FLOW = {
     "properties": {
@@ -466,84 +228,132 @@ FLOW = {
     "schemaVersion": "1.0.0.0",
 }
 
-CUSTOM_API = f"""<customapi uniquename="{PREFIX}_DoApi">
-  <allowedcustomprocessingsteptype>0</allowedcustomprocessingsteptype>
-  <bindingtype>0</bindingtype>
-  <description default="Does the API thing">
-    <label description="Does the API thing" languagecode="1033" />
-  </description>
-  <displayname default="Do API">
-    <label description="Do API" languagecode="1033" />
-  </displayname>
-  <iscustomizable>1</iscustomizable>
-  <isfunction>0</isfunction>
-  <isprivate>0</isprivate>
-  <name>{PREFIX}_DoApi</name>
-  <plugintypeid>
-    <plugintypeexportkey>{TYPE_PLUGIN}</plugintypeexportkey>
-  </plugintypeid>
-  <workflowsdkstepenabled>0</workflowsdkstepenabled>
-</customapi>"""
-API_PARAMETER = """<customapirequestparameter uniquename="Input">
-  <description default="Input" />
-  <displayname default="Input" />
-  <iscustomizable>1</iscustomizable>
-  <isoptional>0</isoptional>
-  <name>Input</name>
-  <type>10</type>
-</customapirequestparameter>"""
-API_PROPERTY = """<customapiresponseproperty uniquename="Output">
-  <description default="Output" />
-  <displayname default="Output" />
-  <iscustomizable>1</iscustomizable>
-  <name>Output</name>
-  <type>12</type>
-</customapiresponseproperty>"""
 ENV_VARIABLE = """<environmentvariabledefinition schemaname="contoso_Setting">
   <displayname default="Setting"><label description="Setting" languagecode="1033" /></displayname>
   <isrequired>0</isrequired>
   <type>100000000</type>
 </environmentvariabledefinition>"""
-CONTENT_TYPES = ('\ufeff<?xml version="1.0" encoding="utf-8"?><Types '
-                 'xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                 '<Default Extension="xml" ContentType="application/octet-stream" />'
-                 '<Default Extension="xaml" ContentType="application/octet-stream" /></Types>')
+WEB_RESOURCE_FILE = f"WebResources/contoso_/scripts/form.js{gid(80).upper()}"
 
-API_DIR = f"customapis/{PREFIX}_DoApi"
+# Components analyzer.builder does not model, as their XML (and their own file in the unpacked layout).
+RAW = (
+    builder.Raw("Entities", """<Entity>
+      <Name LocalizedName="Request" OriginalName="Request">contoso_Request</Name>
+      <EntityInfo>
+        <entity Name="contoso_Request">
+          <LocalizedNames><LocalizedName description="Request" languagecode="1033" /></LocalizedNames>
+          <EntitySetName>contoso_requests</EntitySetName>
+          <attributes><attribute PhysicalName="contoso_Title"><Type>nvarchar</Type><MaxLength>100</MaxLength>\
+</attribute></attributes>
+        </entity>
+      </EntityInfo>
+    </Entity>""", "Entities/contoso_Request/Entity.xml"),
+    builder.Raw("Roles", f"""<Role id="{{{gid(70)}}}" name="Contoso User">
+      <RolePrivileges><RolePrivilege name="prvReadcontoso_Request" level="Global" /></RolePrivileges>
+    </Role>""", "Roles/Contoso User.xml"),
+    builder.Raw("WebResources", f"""<WebResource>
+      <WebResourceId>{{{gid(80)}}}</WebResourceId>
+      <Name>contoso_/scripts/form.js</Name>
+      <DisplayName>form.js</DisplayName>
+      <WebResourceType>3</WebResourceType>
+      <FileName>/{WEB_RESOURCE_FILE}</FileName>
+    </WebResource>""", "WebResources/contoso_/scripts/form.js.data.xml"),
+    builder.Raw("connectionreferences", """<connectionreference connectionreferencelogicalname="contoso_dataverse">
+      <connectionreferencedisplayname>Dataverse</connectionreferencedisplayname>
+      <connectorid>/providers/Microsoft.PowerApps/apis/shared_commondataserviceforapps</connectorid>
+      <iscustomizable>1</iscustomizable>
+      <statecode>0</statecode>
+    </connectionreference>"""),
+)
+
+CLASSIC = builder.Workflow(WF_CLASSIC, WF_NAMES[WF_CLASSIC], 0, xaml=XAML_CLASSIC, primary_entity="contoso_request",
+                           fields=(("TriggerOnUpdateAttributeList", "contoso_title,statuscode"),
+                                   ("CreateStage", "40"), ("UpdateStage", "40")))
+WORKFLOWS = (
+    CLASSIC,
+    builder.Workflow(WF_DIALOG, WF_NAMES[WF_DIALOG], 1, xaml=XAML_DIALOG, primary_entity="contact"),
+    builder.Workflow(WF_RULE, WF_NAMES[WF_RULE], 2, xaml=XAML_RULE, primary_entity="contoso_request", mode=1, state=0),
+    builder.action(WF_ACTION, WF_NAMES[WF_ACTION], "DoThing", ACTION_MESSAGE, xaml=XAML_ACTION,
+                   fields=(("CreateStage", "40"), ("IsCustomProcessingStepAllowedForOtherPublishers", "1"))),
+    builder.Workflow(WF_BPF, WF_NAMES[WF_BPF], 4, xaml=XAML_BPF, primary_entity="contoso_request",
+                     unique_name="contoso_requestprocess",
+                     fields=(("processorder", "100"), ("BusinessProcessType", "0")),
+                     raw=('<labels><steplabels id="{b0000000-0000-4000-8000-000000000001}">'
+                          '<label languagecode="1033" description="Stage 1" /></steplabels></labels>',)),
+    builder.cloud_flow(WF_FLOW, WF_NAMES[WF_FLOW], FLOW),
+    builder.Workflow(WF_DESKTOP, WF_NAMES[WF_DESKTOP], 6, state=0),
+)
+PLUGINS = builder.PluginAssembly(ASSEMBLY, ASSEMBLY_NAME, dll=b"MZ\x90\x00fake assembly", types=(
+    builder.PluginType(TYPE_PLUGIN, "Contoso.Plugins.PostCreate", friendly_name=gid(43)),
+    builder.PluginType(TYPE_ACTIVITY, "Contoso.Plugins.GetDetails", name="Get Details", friendly_name=gid(44),
+                       description="Reads details", workflow_activity_group="Contoso (1.0.0.0)"),
+))
+PLUGIN_FILE = PLUGINS.dll_path
+POST_CREATE = PLUGINS.type_name("Contoso.Plugins.PostCreate")
+STEPS = (
+    builder.Step(STEP_CREATE, "Contoso.Plugins.PostCreate: Create of contoso_request", CREATE_MESSAGE, POST_CREATE,
+                 TYPE_PLUGIN, stage=20, mode=0, primary_entity="contoso_request",
+                 images=(builder.StepImage(gid(60), "Pre", 0, "contoso_title"),
+                         builder.StepImage(gid(61), "Post", 1, "contoso_title,statuscode"))),
+    builder.Step(STEP_ACTION, "Contoso.Plugins.PostCreate: contoso_DoThing of any Entity", ACTION_MESSAGE, POST_CREATE,
+                 TYPE_PLUGIN, stage=40, mode=1, images=(builder.StepImage(gid(62), "Both", 2, ""),)),
+    builder.Step(STEP_UPDATE, "Post Update Request", UPDATE_MESSAGE, POST_CREATE, None, stage=40, mode=0,
+                 primary_entity="contoso_request", filtering_attributes="statuscode"),
+)
+CUSTOM_API = builder.CustomApi(f"{PREFIX}_DoApi", display_name="Do API", description="Does the API thing",
+                               plugin_type_id=TYPE_PLUGIN,
+                               request_parameters=(builder.ApiParameter("Input", type=10),),
+                               response_properties=(builder.ApiParameter("Output", type=12),))
+ROOTS = (
+    builder.RootComponent(1, schema_name="contoso_request"),
+    builder.RootComponent(1, schema_name="account", behavior=1),
+    *(builder.RootComponent(29, id=w) for w in WF_NAMES),
+    builder.RootComponent(91, id=ASSEMBLY, schema_name=ASSEMBLY_NAME),
+    builder.RootComponent(92, id=STEP_CREATE),
+    builder.RootComponent(61, schema_name="contoso_/scripts/form.js"),
+    builder.RootComponent(300, schema_name="contoso_canvas_1a2b3"),
+    builder.RootComponent(432, schema_name="contoso_request"),
+)
+MISSING = (
+    builder.MissingDependency((("key", "1"), ("type", "1"), ("schemaName", "account"), ("displayName", "Account"),
+                               ("solution", "Active")),
+                              (("key", "2"), ("type", "29"), ("displayName", "Classic Request"),
+                               ("id", f"{{{WF_CLASSIC}}}"))),
+    builder.MissingDependency((("type", "connectionreference"), ("displayName", "Dataverse"), ("solution", "Active"),
+                               ("id.connectionreferencelogicalname", "contoso_dataverse")),
+                              (("type", "29"), ("displayName", "Notify Owner"), ("id", f"{{{WF_FLOW}}}"))),
+    builder.MissingDependency((("type", "90"), ("schemaName", "Other.Type, Other, Version=1.0.0.0"),
+                               ("displayName", "Other.Type"), ("solution", "Other (1.0.0.0)"), ("id", f"{{{gid(99)}}}")),
+                              (("type", "CustomAPI"), ("displayName", "contoso_DoApi"),
+                               ("id.uniquename", "contoso_DoApi"))),
+)
+SEED = builder.Package(
+    builder.Manifest("ContosoFuzz", version="1.2.3.4", managed=0, publisher="contoso", prefix=PREFIX,
+                     display_name="Contoso Fuzz"),
+    workflows=WORKFLOWS, assemblies=(PLUGINS,), steps=STEPS, custom_apis=(CUSTOM_API,), missing_dependencies=MISSING,
+    root_components=ROOTS, raw=RAW,
+    files=((WEB_RESOURCE_FILE, b"function onLoad() {}"),
+           ("environmentvariabledefinitions/contoso_Setting/environmentvariabledefinition.xml", ENV_VARIABLE.encode())),
+)
+CUSTOMIZATIONS_XML = dict(SEED.members("zip"))["customizations.xml"].decode()
 
 
-def crlf(text: str) -> bytes:
-    return text.replace("\r\n", "\n").replace("\n", "\r\n").encode("utf-8")
+def workflow_xml(wf: builder.Workflow) -> str:
+    """One <Workflow> record as customizations.xml holds it."""
+    return etree.tostring(builder.workflow_element(wf), encoding="unicode") + "\n"
 
 
 def seed_zip_members() -> list[tuple[str, bytes]]:
     """The members of a zip export, in the order 'Export solution' writes them (roughly)."""
-    return [
-        ("[Content_Types].xml", CONTENT_TYPES.encode("utf-8")),
-        ("solution.xml", crlf(SOLUTION_XML)),
-        ("customizations.xml", crlf(CUSTOMIZATIONS_XML)),
-        (body_name(WF_CLASSIC, "xaml"), XAML_CLASSIC.encode()),
-        (body_name(WF_DIALOG, "xaml"), XAML_DIALOG.encode()),
-        (body_name(WF_RULE, "xaml"), XAML_RULE.encode()),
-        (body_name(WF_ACTION, "xaml"), XAML_ACTION.encode()),
-        (body_name(WF_BPF, "xaml"), XAML_BPF.encode()),
-        (body_name(WF_FLOW, "json"), json.dumps(FLOW).encode()),
-        (PLUGIN_FILE, b"MZ\x90\x00fake assembly"),
-        (f"WebResources/contoso_/scripts/form.js{gid(80).upper()}", b"function onLoad() {}"),
-        (f"{API_DIR}/customapi.xml", CUSTOM_API.encode()),
-        (f"{API_DIR}/customapirequestparameters/Input/customapirequestparameter.xml", API_PARAMETER.encode()),
-        (f"{API_DIR}/customapiresponseproperties/Output/customapiresponseproperty.xml", API_PROPERTY.encode()),
-        ("environmentvariabledefinitions/contoso_Setting/environmentvariabledefinition.xml", ENV_VARIABLE.encode()),
-    ]
+    return SEED.members("zip")
 
 
 def seed_unpacked_members() -> list[tuple[str, bytes]]:
-    """The same solution as a SolutionPackager / pac folder (conftest's zip_to_unpacked), with the declaration and
-    the Managed 2 a "Both" unpack writes in Other/Solution.xml."""
-    members = zip_to_unpacked(dict(seed_zip_members()))
-    members["Other/Solution.xml"] = ('\ufeff<?xml version="1.0" encoding="utf-8"?>\n'
-                                     + SOLUTION_XML.replace("<Managed>0", "<Managed>2")).encode()
-    return list(members.items())
+    """The same solution as a SolutionPackager / pac folder, with the Managed 2 a "Both" unpack writes; the web
+    resource's content sits beside its .data.xml there."""
+    members = replace(SEED, manifest=replace(SEED.manifest, managed=2)).members("unpacked")
+    return [("WebResources/contoso_/scripts/form.js" if name == WEB_RESOURCE_FILE else name, data)
+            for name, data in members]
 
 
 # --- running one case --------------------------------------------------------------------------------------------
@@ -1270,7 +1080,7 @@ def test_one_body_named_by_many_records_is_read_once(workdir, monkeypatch):
         calls.append(member)
         return real(ctx, member)
     monkeypatch.setattr(workflows, "read_xaml_body", counting)
-    copies = "".join(workflow_xml(WF_CLASSIC, 0, body_name(WF_CLASSIC, "xaml")).replace(WF_CLASSIC, gid(1000 + n))
+    copies = "".join(workflow_xml(CLASSIC).replace(WF_CLASSIC, gid(1000 + n))
                      for n in range(500))
     solution = _load_mutated(workdir, "many", _sub("customizations.xml", b"  </Workflows>",
                                                    copies.encode() + b"  </Workflows>"))
