@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import zipfile
 from pathlib import Path
@@ -41,7 +42,10 @@ def zip_folder(folder: Path, target: Path) -> Path:
 # customizations.xml element -> the container that holds it in customizations.xml
 CONTAINERS = {"Workflow": "Workflows", "PluginAssembly": "SolutionPluginAssemblies",
               "SdkMessageProcessingStep": "SdkMessageProcessingSteps", "Entity": "Entities", "Role": "Roles",
-              "WebResource": "WebResources"}
+              "WebResource": "WebResources", "optionset": "optionsets"}
+# An unpacked table keeps its forms and views beside its Entity.xml, one file each; a zip holds them inside
+# <Entity>: <FormXml><forms type="main"><systemform>, <SavedQueries><savedqueries><savedquery>.
+_TABLE_PART = re.compile(r"^(Entities/[^/]+)/(?:FormXml/([^/]+)|SavedQueries)/[^/]+\.xml$", re.IGNORECASE)
 _DECLARATION = '\ufeff<?xml version="1.0" encoding="utf-8"?>\n'
 
 
@@ -70,6 +74,7 @@ def unpacked_to_zip(files: dict[str, bytes]) -> dict[str, bytes]:
     custom_bytes = files.pop("Other/Customizations.xml", b"<ImportExportXml />")
     custom = _parse(custom_bytes)
     members = {"solution.xml": files.pop("Other/Solution.xml")}
+    parts = _pop_table_parts(files)
     moved: dict[str, str] = {}  # web resource content beside its .data.xml -> its flattened zip entry name
     for name, data in files.items():
         # the reader skips *_managed.xml (the managed half of a "Both" unpack), so the zip does not carry it over
@@ -82,6 +87,8 @@ def unpacked_to_zip(files: dict[str, bytes]) -> dict[str, bytes]:
         if container is None:
             container = etree.SubElement(custom, CONTAINERS[tag])
         container.append(root)
+        if tag == "Entity":
+            _inline_table_parts(root, parts.get(name.rsplit("/", 1)[0].lower(), []))
         if tag == "WebResource" and _field(root, "FileName"):
             moved[name[: -len(".data.xml")]] = _field(root, "FileName").lstrip("/")
     for beside, entry in moved.items():
@@ -89,6 +96,44 @@ def unpacked_to_zip(files: dict[str, bytes]) -> dict[str, bytes]:
             members[entry] = members.pop(beside)
     members["customizations.xml"] = _xml(custom)
     return members
+
+
+def _pop_table_parts(files: dict[str, bytes]) -> dict[str, list[tuple[str | None, object]]]:
+    """Take the unpacked forms and views out of ``files``: table folder (lower-case) -> [(form type or None, root)]."""
+    parts: dict[str, list] = {}
+    for name in [n for n in files if _TABLE_PART.match(n) and not n.lower().endswith("_managed.xml")]:
+        match = _TABLE_PART.match(name)
+        parts.setdefault(match.group(1).lower(), []).append((match.group(2), _parse(files.pop(name))))
+    return parts
+
+
+def _inline_table_parts(entity, parts) -> None:
+    for form_type, root in parts:
+        if form_type is not None:  # <forms> of one form type
+            root.set("type", form_type)
+        section = "FormXml" if form_type is not None else "SavedQueries"
+        holder = entity.find(section)
+        if holder is None:
+            holder = etree.SubElement(entity, section)
+        holder.append(root)
+
+
+def _table_part_files(entity, folder: str) -> dict[str, bytes]:
+    """Move an <Entity>'s inline forms and views out into the files an unpacked table keeps them in."""
+    files = {}
+    for section, item, id_field in (("FormXml", "systemform", "formid"), ("SavedQueries", "savedquery", "savedqueryid")):
+        holder = entity.find(section)
+        if holder is None:
+            continue
+        for group in holder:
+            for part in group.findall(item):
+                ident = _field(part, id_field).strip("{}").lower()
+                where = f"FormXml/{group.get('type')}" if section == "FormXml" else "SavedQueries"
+                wrapper = etree.Element(group.tag)
+                wrapper.append(part)
+                files[f"{folder}/{where}/{{{ident}}}.xml"] = _xml(wrapper)
+        entity.remove(holder)
+    return files
 
 
 def _component_file(item, taken: set[str]) -> str:
@@ -109,6 +154,8 @@ def _component_file(item, taken: set[str]) -> str:
         name = f"Entities/{_field(item, 'Name')}/Entity.xml"
     elif tag == "Role":
         name = f"Roles/{item.get('name')}.xml"
+    elif tag == "optionset":
+        name = f"OptionSets/{item.get('Name')}.xml"
     else:  # WebResource: named after the resource, content beside it
         name = f"WebResources/{_field(item, 'Name')}.data.xml"
     stem, dot, ext = name.rpartition(".data.xml") if name.endswith(".data.xml") else name.rpartition(".")
@@ -133,6 +180,8 @@ def zip_to_unpacked(files: dict[str, bytes]) -> dict[str, bytes]:
                 continue
             name = _component_file(item, taken)
             container.remove(item)
+            if etree.QName(item).localname == "Entity":
+                members.update(_table_part_files(item, name.rsplit("/", 1)[0]))
             members[name] = _xml(item)
             entry = _field(item, "FileName").lstrip("/")
             if etree.QName(item).localname == "WebResource" and entry in files:

@@ -159,3 +159,18 @@ def test_rule_fixture_in_the_other_layout(case, tmp_path):
         return
     assert snapshot_text(other_findings, other_solutions, with_location=False) == \
         snapshot_text(findings, solutions, with_location=False)
+
+
+UNPACKED = [f for c in CASES for f in solution_folders(c) if is_unpacked(f)]
+
+
+@pytest.mark.parametrize("folder", UNPACKED, ids=[f"{f.parent.name}/{f.name}" for f in UNPACKED])
+def test_layout_converters_round_trip(folder, tmp_path):
+    """unpacked -> zip -> unpacked reads alike, so zip_to_unpacked also meets what only unpacked fixtures carry
+    (forms and views beside Entity.xml, OptionSets/). A folder with duplicate ids is left out: which copy is read
+    first depends on file names, and the round trip renames the second copy."""
+    original = load(str(folder))
+    if original.duplicates:
+        pytest.skip("duplicate ids: the kept copy depends on file names")
+    back = write_members(zip_to_unpacked(unpacked_to_zip(folder_members(folder))), tmp_path / "round-trip")
+    assert comparable_components(load(str(back))) == comparable_components(original)
