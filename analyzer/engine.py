@@ -45,6 +45,53 @@ def run_rules(solutions: list[Solution], rules: Iterable[Rule], *, graph: Depend
     return result
 
 
+def _version_key(s: Solution) -> tuple:
+    parts = [int(p) if p.isdigit() else 0 for p in s.version.split(".")]
+    return (parts, s.path)
+
+
+def contexts(solutions: list[Solution]) -> list[tuple[list[Solution], set[str]]]:
+    """The solution sets the rules run over, each with the package paths whose findings it keeps.
+
+    Packages with the same unique name (the managed and unmanaged export of one solution, or two
+    versions) are never merged: merging keeps one copy of each component and silently drops the
+    other package's findings. Each such package is checked on its own, with the other, different
+    solutions as context; where a context needs one package of another repeated name, it takes
+    the newest version, so argument order never changes the findings."""
+    by_name: dict[str, list[Solution]] = {}
+    for s in solutions:
+        by_name.setdefault(s.unique_name.lower(), []).append(s)
+    if all(len(group) == 1 for group in by_name.values()):
+        return [(solutions, {s.path for s in solutions})]
+    singles = [group[0] for group in by_name.values() if len(group) == 1]
+    newest = {name: max(group, key=_version_key) for name, group in by_name.items() if len(group) > 1}
+    runs = [(singles + list(newest.values()), {s.path for s in singles})] if singles else []
+    for name, group in by_name.items():
+        for package in (group if len(group) > 1 else []):
+            others = [s for n, s in newest.items() if n != name]
+            runs.append(([package, *singles, *others], {package.path}))
+    return runs
+
+
+def run_packages(solutions: list[Solution], rules: Iterable[Rule], *,
+                 options: dict[str, dict[str, Any]] | None = None, severities: dict[str, Severity] | None = None,
+                 on_loaded: Callable[[], None] | None = None) -> AnalysisResult:
+    """``run_rules`` over each context of ``contexts``; one result with every package's findings."""
+    rules = list(rules)
+    runs = contexts(solutions)
+    if len(runs) == 1:
+        return run_rules(solutions, rules, options=options, severities=severities, on_loaded=on_loaded)
+    merged: AnalysisResult | None = None
+    for context, keep in runs:
+        part = run_rules(context, rules, options=options, severities=severities, on_loaded=on_loaded)
+        if merged is None:  # the first run holds every name once: its graph is the one to draw
+            merged = AnalysisResult(solutions=solutions, graph=part.graph, rules=rules)
+        merged.findings += [f for f in part.findings if f.package in keep]
+        merged.errors += [e for e in part.errors if e not in merged.errors]
+    merged.findings.sort(key=lambda f: f.sort_key)
+    return merged
+
+
 def load_all(paths: Iterable[str], limits: Limits | None = None, jobs: int = 1,
              on_loaded: Callable[[], None] | None = None, map_file: str | None = None) -> list[Solution]:
     """Read packages, in parallel processes when ``jobs`` > 1 (each package is independent).
@@ -85,8 +132,8 @@ def analyze(paths: Iterable[str], *, select: Iterable[str] = (), ignore: Iterabl
     options = rule_settings.rule_options(registry, options or {})
     severities = rule_settings.severities(registry, severities or {})
     solutions = load_all(paths, limits, jobs, on_loaded, map_file)
-    result = run_rules(solutions, registry.select(select, ignore), options=options, severities=severities,
-                       on_loaded=on_loaded)
+    result = run_packages(solutions, registry.select(select, ignore), options=options, severities=severities,
+                          on_loaded=on_loaded)
     if suppress or baseline:
         run = {r.id for r in result.rules} | {r.name for r in result.rules}
         result.findings, result.stale = apply_suppressions(result.findings, suppress or [], baseline or set(), run)

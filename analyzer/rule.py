@@ -50,10 +50,11 @@ class Finding:
     location: SourceLocation | None = None
     fix: str = ""
     suppressed: bool = False
+    package: str | None = None  # the path of the package the component was read from, as given
 
     @property
     def sort_key(self) -> tuple:
-        return (self.component.solution or "", self.component.key, self.rule, self.message)
+        return (self.component.solution or "", self.package or "", self.component.key, self.rule, self.message)
 
 
 CheckFn = Callable[["RuleContext"], Iterable[Finding]]
@@ -214,6 +215,7 @@ class RuleContext:
         self.options: Mapping[str, Any] = MappingProxyType(rule.option_values(options))
         self.severity = severity or rule.severity
         self._ordered = ordered if ordered is not None else ordered_components(solutions)
+        self._packages = {s.unique_name: s.path for s in solutions}  # unique within one run (see engine)
 
     def option(self, name: str) -> Any:
         return self.options[name]
@@ -234,4 +236,5 @@ class RuleContext:
             summary = component
         return Finding(rule=self.rule.id, name=self.rule.name, severity=severity or self.severity,
                        message=message, component=summary, related=tuple(sorted(set(related))),
-                       location=location, fix=fix or self.rule.fix)
+                       location=location, fix=fix or self.rule.fix,
+                       package=self._packages.get(summary.solution or ""))

@@ -14,6 +14,7 @@ def finding_record(f: Finding) -> dict:
         "related": list(f.related),
         "location": {"path": f.location.path, "line": f.location.line} if f.location else None,
         "fix": f.fix,
+        "package": f.package,
     }
     if f.suppressed:
         record["suppressed"] = True

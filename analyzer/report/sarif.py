@@ -52,7 +52,8 @@ def _result(f: Finding, index: dict[str, int], paths: dict[str, str]) -> dict:
             "dvsaComponent/v1": hashlib.sha256(f"{f.rule}|{f.component.key}".encode()).hexdigest()[:32]},
     }
     if f.location:
-        physical = {"artifactLocation": {"uri": _artifact_uri(paths.get(f.component.solution or ""), f.location.path)}}
+        package = f.package or paths.get(f.component.solution or "")
+        physical = {"artifactLocation": {"uri": _artifact_uri(package, f.location.path)}}
         if f.location.line:
             physical["region"] = {"startLine": f.location.line}
         result["locations"][0]["physicalLocation"] = physical

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import click
 
 from analyzer.result import AnalysisResult
@@ -14,13 +16,22 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def _belongs(f, s) -> bool:
+    """The finding is about this package: by its path when known, else by the solution's name."""
+    return f.package == s.path if f.package else f.component.solution == s.unique_name
+
+
 def render(result: AnalysisResult, out, *, color: bool = False, **_options) -> None:
     def style(text: str, **kw) -> str:
         return click.style(text, **kw) if color else text
 
+    names = Counter(s.unique_name for s in result.solutions)
     for s in result.solutions:
-        findings = [f for f in result.findings if f.component.solution == s.unique_name and not f.suppressed]
+        findings = [f for f in result.findings if _belongs(f, s) and not f.suppressed]
         out.write(style(f"{s.unique_name} {s.version}", bold=True) + f"  ({s.managed_name}, {s.path})\n")
+        if names[s.unique_name] > 1:
+            out.write(f"  {s.unique_name} was given {names[s.unique_name]} times: each package was checked on its "
+                      f"own, with the other solutions as context\n")
         if not findings:
             out.write("  no findings\n\n")
             continue
