@@ -8,7 +8,18 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 
-from analyzer.model import Component, CustomApi, PluginType, Solution, SourceLocation, Step, StepImage, Workflow
+from analyzer.graph import HANDLER, PROVIDED_BY, DependencyGraph
+from analyzer.model import (
+    Component,
+    CustomApi,
+    PluginPackage,
+    PluginType,
+    Solution,
+    SourceLocation,
+    Step,
+    StepImage,
+    Workflow,
+)
 
 # Order and wording of the table view.
 KIND_LABELS = {
@@ -16,6 +27,7 @@ KIND_LABELS = {
     "custom_api": ("Custom API", "Custom APIs"),
     "custom_api_request_parameter": ("Custom API request parameter", "Custom API request parameters"),
     "custom_api_response_property": ("Custom API response property", "Custom API response properties"),
+    "plugin_package": ("plug-in package", "plug-in packages"),
     "plugin_assembly": ("plug-in assembly", "plug-in assemblies"),
     "plugin_type": ("plug-in type", "plug-in types"),
     "step": ("plug-in step", "plug-in steps"),
@@ -68,6 +80,24 @@ def component_record(c: Component) -> dict:
     if isinstance(c, StepImage):
         record["image_type_name"] = c.image_type_name
     return record
+
+
+def custom_api_handler(api: CustomApi, graph: DependencyGraph) -> tuple[str, str | None]:
+    """(what runs a Custom API's main operation, the key of that node): its plug-in type's class name,
+    ``"plug-in package X"`` when the type is presumed to be in a package whose types the export does not
+    list, ``"none"`` without a plug-in type."""
+    targets = graph.requires(api.key, [HANDLER])
+    if not targets:
+        return "none", None
+    target = targets[0]
+    component = graph.component(target)
+    if isinstance(component, PluginType):
+        return component.type_name, target
+    packages = [p for p in map(graph.component, graph.requires(target, [PROVIDED_BY])) if isinstance(p, PluginPackage)]
+    if packages:
+        names = " or ".join(p.unique_name for p in packages)
+        return f"plug-in package {names} (types not listed in the export)", target
+    return f"plug-in type {graph.name(target)} ({graph.external(target)})", target
 
 
 def solution_record(s: Solution) -> dict:

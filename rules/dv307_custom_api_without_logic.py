@@ -11,7 +11,9 @@ from analyzer.rule import RuleContext, Severity, rule
 def check(ctx: RuleContext):
     """## What it does
     Finds Custom APIs that have no plug-in type (no `<plugintypeid>`) and whose Allowed Custom
-    Processing Step Type is 0 (None).
+    Processing Step Type is 0 (None). The plug-in type is read in every form exports write:
+    `<plugintypeexportkey>` inside `<plugintypeid>` (current), a nested `<plugintypeid>` (older
+    exports, 2021) or the id directly in `<plugintypeid>`.
 
     ## Why is this bad?
     The logic of a Custom API comes from two places: the plug-in type set as its main operation,

@@ -149,6 +149,10 @@ def check(ctx: RuleContext):
     - A custom message without `_` would pass as a platform message; Dataverse requires the
       prefix on Custom API unique names and adds it to action messages, so this needs a
       hand-made message.
+    - A plug-in type that no PluginAssemblies entry lists is not reported while an analyzed
+      solution ships a plug-in package (`pluginpackages/<name>/pluginpackage.xml`): the export
+      does not list the assemblies and types inside the package's NuGet file, so the type is
+      taken as provided by the package, which the files cannot confirm or rule out.
 
     ## References
     - https://learn.microsoft.com/power-platform/alm/dependency-tracking-solution-components

@@ -71,3 +71,33 @@ def test_all_corpus_items_together(corpus):
     assert not result.errors
     assert not rules_by_key(result, "DV401")
     assert rules_by_key(result, "DV102") == ITEM1_ACTIONS_WITH_STEPS
+
+
+ITEM23 = "drivardxrm__Dataverse-CustomApis/Driv.CustomApis.Solution/Solution"
+
+
+def test_item23_custom_api_handlers(corpus):
+    """#23 writes each Custom API's handler in the older nested form <plugintypeid><plugintypeid>GUID…: all 9
+    APIs run a type of the shipped assembly, so neither DV307 nor DV404 applies, and the inventory names the
+    type. The expected type of each API is read here from the XML itself."""
+    import xml.etree.ElementTree as ET
+
+    from analyzer.graph import build_graph
+    from analyzer.inventory import custom_api_handler
+    from analyzer.reader import load
+
+    root = corpus / ITEM23
+    type_names = {t.get("PluginTypeId").lower(): t.get("Name")
+                  for data in root.glob("PluginAssemblies/*/*.data.xml") for t in ET.parse(data).iter("PluginType")}
+    expected = {}
+    for api in root.glob("customapis/*/customapi.xml"):
+        element = ET.parse(api).getroot()
+        expected[f"custom_api:{element.get('uniquename').lower()}"] = \
+            type_names[element.find("plugintypeid/plugintypeid").text.strip().lower()]
+    assert len(expected) == 9
+    result = analyze([str(root)])
+    assert not rules_by_key(result, "DV307") and not rules_by_key(result, "DV404")
+    solution = load(str(root))
+    graph = build_graph([solution])
+    shown = {c.key: custom_api_handler(c, graph)[0] for c in solution.components if c.kind == "custom_api"}
+    assert shown == expected
