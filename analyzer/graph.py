@@ -253,6 +253,7 @@ class _Index:
         self.apis: dict[str, CustomApi] = {}
         self.types_by_id: dict[str, PluginType] = {}
         self.types_by_identity: dict[str, PluginType] = {}
+        self.types_named: dict[str, list[PluginType]] = {}  # "ns.type, assembly" -> every analyzed type of that name
         self.entities: dict[str, str] = {}  # logical, schema or set name (lower) -> entity key
         self.packages: dict[str, list[PluginPackage]] = {}  # solution unique name -> its plug-in packages
         self.declared: set[str] = set()
@@ -282,6 +283,7 @@ class _Index:
                 self.types_by_id.setdefault(c.ident, c)
             if c.assembly_qualified_name:
                 self.types_by_identity.setdefault(type_identity(c.assembly_qualified_name), c)
+            self.types_named.setdefault(_type_name(c), []).append(c)
         elif isinstance(c, PluginPackage):
             self.packages.setdefault(c.solution, []).append(c)
         elif isinstance(c, Entity):
@@ -295,6 +297,12 @@ class _Index:
         if aqn:
             return self.types_by_identity.get(type_identity(aqn))
         return None
+
+    def same_types(self, found: PluginType) -> list[PluginType]:
+        """``found`` and every other analyzed type of the same class and assembly. An old export keys its
+        types by name (no ids) and a newer package of the same assembly by id: in the environment they are
+        one plug-in type, so a step on either uses both."""
+        return self.types_named.get(_type_name(found), [found])
 
     def packages_for(self, solution: str | None) -> list[PluginPackage]:
         """The plug-in packages that may hold a type ``solution`` refers to: its own, else any analyzed one."""
@@ -316,6 +324,13 @@ class _Index:
         if isinstance(found, Workflow) and found.message_name:
             return found.message_name, found.key
         return None
+
+
+def _type_name(c: PluginType) -> str:
+    """How a plug-in type is known without its id: ``ns.type, assembly`` (lower-case)."""
+    if c.assembly_qualified_name:
+        return type_identity(c.assembly_qualified_name)
+    return f"{c.type_name}, {c.assembly_name}".lower()
 
 
 def node_keys(node) -> list[str]:
@@ -374,7 +389,8 @@ def _ref_type(graph: DependencyGraph, index: _Index, source: str, type_id: str |
               edge: str) -> None:
     found = index.plugin_type(type_id, aqn)
     if found is not None:
-        graph.add_edge(source, found.key, edge)
+        for same in index.same_types(found):
+            graph.add_edge(source, same.key, edge)
         return
     if not type_id and not aqn:
         return

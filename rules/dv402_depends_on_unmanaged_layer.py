@@ -1,7 +1,14 @@
 from analyzer.graph import node_keys
-from analyzer.model import DependencyNode, Solution
-from analyzer.platform import component_type_label
+from analyzer.model import DependencyNode, Entity, OptionSet, OtherComponent, Solution, WebResource
+from analyzer.platform import ComponentType, component_type_label
 from analyzer.rule import ComponentSummary, RuleContext, Severity, rule
+
+# What the maker portal calls the kinds a MissingDependency names most; other kinds keep the
+# solutioncomponent label and their type code.
+_WORDS = {ComponentType.ENTITY: "table", ComponentType.ATTRIBUTE: "column", ComponentType.OPTION_SET: "choice",
+          ComponentType.SAVED_QUERY: "view", ComponentType.SYSTEM_FORM: "form",
+          ComponentType.WEB_RESOURCE: "web resource"}
+_OF_TABLE = {ComponentType.ATTRIBUTE, ComponentType.SAVED_QUERY, ComponentType.SYSTEM_FORM}
 
 
 def type_label(node: DependencyNode) -> str:
@@ -14,15 +21,76 @@ def candidate_keys(node: DependencyNode) -> list[str]:
     others = [f"other:{node.type}:{v}" for v in (node.id, (node.schema_name or "").lower()) if v]
     return others + node_keys(node)
 
-def describe(node: DependencyNode) -> str:
-    """``Entity 'Region' (contoso_region, type 1)`` from the node's own attributes."""
+class Shipped:
+    """What every analyzed solution ships, by the identities a MissingDependency uses where component keys do
+    not reach: a column by its table and name, a web resource or choice by name, a form or view by id."""
+
+    def __init__(self, solutions: list[Solution]):
+        self.tables: dict[str, Entity] = {}  # logical or schema name (lower) -> the first table of that name
+        self.columns: set[tuple[str, str]] = set()  # (table logical name, column logical name)
+        self.forms: dict[str, tuple[str, Entity]] = {}  # form id -> (name, table)
+        self.views: dict[str, tuple[str, Entity]] = {}
+        self.web_resources: set[str] = set()  # names (lower)
+        self.option_sets: set[str] = set()
+        # Every solution's copy counts: a table shipped as a shell by one and with its columns by another.
+        for solution in solutions:
+            for c in solution.components:
+                if isinstance(c, Entity):
+                    self._add_table(c)
+                elif isinstance(c, WebResource):
+                    self.web_resources.add(c.name.lower())
+                elif isinstance(c, OptionSet):
+                    self.option_sets.add(c.ident)
+
+    def _add_table(self, table: Entity) -> None:
+        for name in {table.logical_name, (table.schema_name or "").lower()} - {""}:
+            self.tables.setdefault(name, table)
+        self.columns.update((table.logical_name, column) for column in table.attributes)
+        for form_id, name in table.forms:
+            self.forms.setdefault(form_id, (name, table))
+        for view_id, name in table.views:
+            self.views.setdefault(view_id, (name, table))
+
+    def ships(self, node: DependencyNode) -> bool:
+        code = ComponentType.parse(node.type)
+        name = (node.schema_name or "").lower()
+        if code == ComponentType.ATTRIBUTE:
+            table = self.tables.get((node.parent_schema_name or "").lower())
+            return table is not None and (table.logical_name, name) in self.columns
+        if code == ComponentType.WEB_RESOURCE:
+            return name in self.web_resources
+        if code == ComponentType.OPTION_SET:
+            return name in self.option_sets
+        if code == ComponentType.SYSTEM_FORM:
+            return node.id in self.forms
+        if code == ComponentType.SAVED_QUERY:
+            return node.id in self.views
+        return False
+
+    def part(self, node: DependencyNode) -> tuple[str, Entity] | None:
+        """(name, table) of the form or view a node names by id, when an analyzed solution holds it."""
+        code = ComponentType.parse(node.type)
+        if node.id is None or code not in (ComponentType.SYSTEM_FORM, ComponentType.SAVED_QUERY):
+            return None
+        return (self.forms if code == ComponentType.SYSTEM_FORM else self.views).get(node.id)
+
+
+def describe(node: DependencyNode, shipped: Shipped) -> str:
+    """``form 'Information' of table 'Correspondence Group'``, ``column 'Priority' of table 'Ticket'
+    (contoso_priority)``, ``Custom Control 'X' (type 66)``: the node's own names, else those the analyzed
+    solutions give the form or view it names by id."""
+    code = ComponentType.parse(node.type)
+    word = _WORDS.get(code) if code is not None else None
+    part = shipped.part(node)
     unique = node.schema_name or next((v for _a, v in node.ids), None)
-    name = node.display_name or unique or node.id or "(unnamed)"
+    name = node.display_name or (part[0] if part else None) or unique or node.id or "(unnamed)"
     details = [unique] if unique and unique != name else []
-    if node.type.isdigit():
+    if word is None and node.type.isdigit():
         details.append(f"type {node.type}")
-    of = f" of '{node.parent_display_name}'" if node.parent_display_name else ""
-    return f"{type_label(node)} '{name}'{of}" + (f" ({', '.join(details)})" if details else "")
+    table = node.parent_display_name or (part[1].display_name or part[1].logical_name if part else None) \
+        or node.parent_schema_name
+    of = (f" of table '{table}'" if code in _OF_TABLE else f" of '{table}'") if table else ""
+    return f"{word or type_label(node)} '{name}'{of}" + (f" ({', '.join(details)})" if details else "")
 
 
 def solution_summary(solution: Solution) -> ComponentSummary:
@@ -82,23 +150,24 @@ def check(ctx: RuleContext):
       holds "all imported unmanaged solutions and ad-hoc customizations")
     """
     graph = ctx.graph
+    shipped = Shipped(ctx.solutions)
     for solution in ctx.solutions:
         for md in solution.missing_dependencies:
             required, dependent = md.required, md.dependent
             if (required.solution or "").strip().lower() != "active":
                 continue
-            if any(graph.component(k) is not None for k in candidate_keys(required)):
+            if any(graph.component(k) is not None for k in candidate_keys(required)) or shipped.ships(required):
                 continue  # it now ships in an analyzed solution
             target = next((c for k in candidate_keys(dependent) if (c := graph.component(k)) is not None
                            and c.solution == solution.unique_name), None)
-            if target is None:
-                depender = describe(dependent)
-            else:  # the model's own wording ("cloud flow 'X'") already says what it is
-                depender = f"{target.display} (type {dependent.type})" if dependent.type.isdigit() else target.display
-            message = (f"{depender} depends on {describe(required)}, which came from the unmanaged (Active) layer "
-                       f"of the environment {solution.unique_name} was exported from, not from a managed solution: "
-                       f"unless a solution imported first delivers it, importing {solution.unique_name} elsewhere "
-                       f"fails on it")
+            # The model's own wording ("cloud flow 'X'") says what a modelled component is; a root component
+            # of a kind it does not describe (a form, an app) is named from the MissingDependency.
+            depender = describe(dependent, shipped) if target is None or isinstance(target, OtherComponent) \
+                else target.display
+            message = (f"{depender} depends on {describe(required, shipped)}, which came from the unmanaged (Active) "
+                       f"layer of the environment {solution.unique_name} was exported from, not from a managed "
+                       f"solution: unless a solution imported first delivers it, importing {solution.unique_name} "
+                       f"elsewhere fails on it")
             related = [k for k in candidate_keys(required) if k in graph]
             if target is not None:
                 yield ctx.finding(target, message, related=related, location=md.source)

@@ -46,7 +46,10 @@ def check(ctx: RuleContext):
     Uses the analyzer knows nothing of are not seen: steps registered in another solution that
     is not analyzed alongside, virtual-table data providers (their Retrieve/RetrieveMultiple
     plug-ins are referenced from EntityDataProviders, which are not modelled), and code that
-    calls the type directly. Hence the note severity.
+    calls the type directly. Hence the note severity. A Custom API's plug-in type is read in
+    every form exports write (`<plugintypeexportkey>`, the older nested `<plugintypeid>`, or the
+    id directly). Types inside a plug-in package's NuGet file are not listed in exports, so they
+    are never reported.
 
     ## References
     - https://learn.microsoft.com/power-apps/developer/data-platform/register-plug-in
@@ -65,11 +68,27 @@ def check(ctx: RuleContext):
             continue
         assembly = ctx.graph.component(ptype.assembly_key)
         where = f" in {assembly.display}" if assembly is not None else ""
+        checked = _checked(ctx)
         if ptype.is_workflow_activity:
             shown = f"'{ptype.name}' in group '{ptype.workflow_activity_group}'"
-            message = (f"{ptype.display}{where} ({shown} of the process designer) is used by no process in the "
-                       f"analyzed solutions")
+            message = (f"{ptype.display}{where} ({shown} of the process designer) is used by no process in "
+                       f"{checked}")
+            fix = ACTIVITY_FIX
         else:
-            message = (f"{ptype.display}{where} has no step, and no Custom API or process uses it: it never runs; "
-                       f"add its step to the solution or remove the class")
-        yield ctx.finding(ptype, message, related=[ptype.assembly_key])
+            message = (f"{ptype.display}{where} is used by nothing in {checked}: no plug-in step there runs it, "
+                       f"no Custom API there is implemented by it and no process there calls it")
+            fix = None  # the rule's own: add the step, or remove the class
+        yield ctx.finding(ptype, message, related=[ptype.assembly_key], fix=fix)
+
+
+# Custom workflow activities are never registered with steps: a process runs them.
+ACTIVITY_FIX = ("Add the activity to a workflow, dialog or action step in the process designer (activities take "
+                "no step registration), or remove the class from the assembly.")
+
+
+def _checked(ctx: RuleContext) -> str:
+    """What was looked at: ``the analyzed solution ContosoCore`` / ``the analyzed solutions A and B``."""
+    names = [s.unique_name for s in ctx.solutions]
+    if len(names) == 1:
+        return f"the analyzed solution {names[0]}"
+    return f"the analyzed solutions {', '.join(names[:-1])} and {names[-1]}"

@@ -11,7 +11,7 @@ import fnmatch
 from collections.abc import Callable, Iterable
 
 from analyzer.errors import SolutionError
-from analyzer.model import MODELLED_ROOT_TYPES, Component, OtherComponent, Solution, SourceLocation
+from analyzer.model import MODELLED_ROOT_TYPES, Component, OptionSet, OtherComponent, Solution, SourceLocation
 from analyzer.reader.context import ReadContext
 from analyzer.reader.customapis import read_custom_apis
 from analyzer.reader.manifest import read_manifest
@@ -20,6 +20,7 @@ from analyzer.reader.others import (
     read_connection_reference,
     read_entity,
     read_environment_variable,
+    read_option_set,
     read_role,
     read_web_resource,
 )
@@ -42,11 +43,12 @@ _READERS: dict[str, Callable] = {
     "webresource": read_web_resource,
     "connectionreference": read_connection_reference,
     "environmentvariabledefinition": read_environment_variable,
+    "optionset": read_option_set,
 }
 
 # The same readers' elements as customizations.xml spells them.
 ITEM_NAMES = ("Workflow", "PluginAssembly", "SdkMessageProcessingStep", "Entity", "Role", "WebResource",
-              "connectionreference", "EnvironmentVariableDefinition")
+              "connectionreference", "EnvironmentVariableDefinition", "optionset")
 assert {n.lower() for n in ITEM_NAMES} == set(_READERS)
 
 # Where an unpacked folder keeps one component per file (lower-cased fnmatch globs; `*` spans folders).
@@ -58,6 +60,7 @@ _COMPONENT_FILES = (
     "roles/*.xml",
     "webresources/*.data.xml",
     "environmentvariabledefinitions/*/environmentvariabledefinition.xml",
+    "optionsets/*.xml",
 )
 
 def load(path: str, limits: Limits | None = None, mapping: Mapping | None = None) -> Solution:
@@ -152,8 +155,10 @@ def _first_of_each_key(components: list[Component]) -> tuple[list[Component], li
 def _other_root_components(manifest, components: list[Component]) -> list[Component]:
     others = []
     seen = set()
+    # A choice (root component type 9) read from its own definition is not listed a second time.
+    option_sets = {c.ident for c in components if isinstance(c, OptionSet)}
     for rc in manifest.root_components:
-        if rc.type in MODELLED_ROOT_TYPES:
+        if rc.type in MODELLED_ROOT_TYPES or (rc.type == "9" and (rc.schema_name or "").lower() in option_sets):
             continue
         ident = f"{rc.type}:{rc.id or (rc.schema_name or '').lower()}"
         if ident in seen:

@@ -93,7 +93,7 @@ def _node(elem: etree._Element | None) -> DependencyNode:
     return DependencyNode(
         type=attr(elem, "type") or "", id=norm_id(attr(elem, "id")), schema_name=attr(elem, "schemaName"),
         display_name=attr(elem, "displayName"), parent_display_name=attr(elem, "parentDisplayName"),
-        solution=attr(elem, "solution"), ids=ids)
+        solution=attr(elem, "solution"), ids=ids, parent_schema_name=attr(elem, "parentSchemaName"))
 
 
 def _missing(manifest: etree._Element, member: str):

@@ -1,6 +1,10 @@
-"""Tables, security roles, connection references, environment variables and web resources."""
+"""Tables (with their columns, forms and views), choices, security roles, connection references,
+environment variables and web resources."""
 
 from __future__ import annotations
+
+import re
+from xml.sax.saxutils import unescape
 
 from lxml import etree
 
@@ -8,6 +12,7 @@ from analyzer.model import (
     ConnectionReference,
     Entity,
     EnvironmentVariable,
+    OptionSet,
     SecurityRole,
     SourceLocation,
     WebResource,
@@ -28,8 +33,90 @@ def read_entity(elem: etree._Element, member: str, ctx: ReadContext) -> Entity:
         ident=schema.lower(), name=display or schema, solution=ctx.solution,
         source=SourceLocation(member, line(elem)), logical_name=schema.lower(), schema_name=schema,
         entity_set_name=(text(inner, "EntitySetName") or "").lower() or None if inner is not None else None,
-        display_name=display,
+        display_name=display, attributes=_attributes(inner),
+        forms=_parts(f, "FormXml", "systemform", "formid") or _part_files(member, ctx, "FormXml"),
+        views=_parts(f, "SavedQueries", "savedquery", "savedqueryid") or _part_files(member, ctx, "SavedQueries"),
     )
+
+
+def _attributes(inner: etree._Element | None) -> tuple[str, ...]:
+    """Logical names of the columns an ``<entity>`` defines (a system table lists only those customized)."""
+    attributes = child(inner, "attributes") if inner is not None else None
+    if attributes is None:
+        return ()
+    names = []
+    for a in children(attributes, "attribute"):
+        f = fields(a)
+        name = text(f, "LogicalName") or text(f, "Name") or attr(a, "PhysicalName")
+        if name:
+            names.append(name.lower())
+    return tuple(names)
+
+
+def _localized_name(elem: etree._Element) -> str:
+    names = child(elem, "LocalizedNames")
+    first = child(names, "LocalizedName") if names is not None else None
+    return (attr(first, "description") if first is not None else None) or ""
+
+
+def _parts(f: dict, section: str, item: str, id_field: str) -> tuple[tuple[str, str], ...]:
+    """(id, name) of the forms or views an ``<Entity>`` of customizations.xml holds inline:
+    ``<FormXml><forms type="main"><systemform>`` and ``<SavedQueries><savedqueries><savedquery>``."""
+    container = child(f, section)
+    if container is None:
+        return ()
+    found = []
+    for group in container:
+        for part in children(group, item):
+            part_id = norm_id(text(part, id_field))
+            if part_id:
+                found.append((part_id, _localized_name(part)))
+    return tuple(found)
+
+
+_GUID_FILE = re.compile(r"\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?\.xml$")
+_NAME = re.compile(rb'<LocalizedName\s[^>]*?description="([^"]*)"')
+
+
+def _part_files(member: str, ctx: ReadContext, folder: str) -> tuple[tuple[str, str], ...]:
+    """(id, name) of the forms or views an unpacked table keeps beside its Entity.xml:
+    ``Entities/<T>/FormXml/<type>/{id}.xml``, ``Entities/<T>/SavedQueries/{id}.xml``.
+
+    The file name is the id. Forms are most of an unpacked package's bytes and only the name is
+    needed, so the file is not parsed: the name is the first label of its last ``<LocalizedNames>``,
+    the one of the form or view itself, written after the layout."""
+    if not member.lower().endswith("/entity.xml"):
+        return ()
+    prefix = f"{member[: -len('entity.xml')]}{folder}/".lower()
+    found = []
+    for name in ctx.package.names:
+        lower = name.lower()
+        if not lower.startswith(prefix) or lower.endswith("_managed.xml"):
+            continue
+        match = _GUID_FILE.search(lower)
+        if match:
+            found.append((match.group(1), _part_name(ctx.package.read(name))))
+    return tuple(sorted(found))
+
+
+def _part_name(data: bytes) -> str:
+    start = data.rfind(b"<LocalizedNames")
+    match = _NAME.search(data, start) if start >= 0 else None
+    if match is None:
+        return ""
+    return unescape(match.group(1).decode("utf-8", "replace"), {"&quot;": '"', "&apos;": "'"}).strip()
+
+
+def read_option_set(elem: etree._Element, member: str, ctx: ReadContext) -> OptionSet:
+    """A global option set: ``<optionset Name="contoso_status" localizedName="Status">``."""
+    name = attr(elem, "Name") or "(unnamed)"
+    label = attr(elem, "localizedName")
+    if label is None:
+        names = child(elem, "displaynames")
+        first = child(names, "displayname") if names is not None else None
+        label = attr(first, "description") if first is not None else None
+    return OptionSet(ident=name.lower(), name=label or name, solution=ctx.solution,
+                     source=SourceLocation(member, line(elem)), display_name=label)
 
 
 def read_role(elem: etree._Element, member: str, ctx: ReadContext) -> SecurityRole:
