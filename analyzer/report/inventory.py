@@ -7,7 +7,7 @@ import io
 import json
 
 from analyzer.graph import DependencyGraph, build_graph
-from analyzer.inventory import KIND_LABELS, component_record, solution_record, summary_lines
+from analyzer.inventory import KIND_LABELS, component_record, custom_api_handler, solution_record, summary_lines
 from analyzer.messages import BY_NAME
 from analyzer.model import (
     Component,
@@ -15,6 +15,7 @@ from analyzer.model import (
     CustomApiField,
     Entity,
     PluginAssembly,
+    PluginPackage,
     PluginType,
     Solution,
     Step,
@@ -66,7 +67,9 @@ def _detail(c: Component, graph: DependencyGraph) -> str:
         binding = {BindingType.GLOBAL: "global", BindingType.ENTITY: "bound to " + (c.bound_entity or "?"),
                    BindingType.ENTITY_COLLECTION: "bound to collection of " + (c.bound_entity or "?")
                    }.get(c.binding_type, "binding ?")
-        return f"{'function' if c.is_function else 'action'}, {binding}"
+        return f"{'function' if c.is_function else 'action'}, {binding}, handler {custom_api_handler(c, graph)[0]}"
+    if isinstance(c, PluginPackage):
+        return f"version {c.version or '?'}" + (" (file missing)" if c.file_missing else "")
     if isinstance(c, CustomApiField):
         kind = ParameterType(c.type).label if c.type is not None else "no type"
         return kind + (f" of {c.entity_name}" if c.entity_name else "") + (", optional" if c.is_optional else "")
@@ -75,8 +78,11 @@ def _detail(c: Component, graph: DependencyGraph) -> str:
     return ""
 
 
-def _message_fields(c: Component, graph: DependencyGraph) -> dict:
-    """A step's message as the graph resolved it (``analyzer.messages``), for the JSON record."""
+def _graph_fields(c: Component, graph: DependencyGraph) -> dict:
+    """What the graph resolved for a component (a step's message, a Custom API's handler), for the JSON record."""
+    if isinstance(c, CustomApi):  # what runs its main operation, as the graph resolved it
+        handler, handler_key = custom_api_handler(c, graph)
+        return {"handler": handler, "handler_key": handler_key}
     if not isinstance(c, Step):
         return {}
     ref = graph.message_ref(c.key)
@@ -109,7 +115,7 @@ def render_json(solutions: list[Solution], out, graph: DependencyGraph | None = 
     graph = graph or build_graph(solutions)
     doc = {
         "solutions": [solution_record(s) for s in solutions],
-        "components": [{**component_record(c), **_message_fields(c, graph)}
+        "components": [{**component_record(c), **_graph_fields(c, graph)}
                        for s in solutions for c in sorted(s.components, key=lambda c: c.key)],
     }
     json.dump(doc, out, indent=2, sort_keys=False)
