@@ -68,12 +68,13 @@ class Mapping:
         """
         first: Mapped | None = None
         for d in self.directives:
-            for target in _targets(d, member):
-                full = Path(os.path.normpath(os.path.join(folder, target))).as_posix()
-                found = self._finder.find(full)
+            targets = [Path(os.path.normpath(os.path.join(folder, t))).as_posix() for t in _targets(d, member)]
+            for target in targets:
+                found = self._finder.find(target)
                 if found:
                     return Mapped(found, True, d.origin)
-                first = first or Mapped(full, False, d.origin)
+            if targets and first is None:
+                first = Mapped(targets[-1], False, d.origin)  # the most general pattern tells where to build
         return first
 
 
@@ -150,11 +151,14 @@ def _spkl_json(path: str) -> dict:
 
 
 # spkl.json is JSON with /* */ and // comments (and the odd trailing comma); strings are kept whole.
-_JSON_TOKEN = re.compile(r'"(?:\\.|[^"\\])*"|/\*.*?\*/|//[^\n]*|,(?=\s*[\]}])', re.S)
+_JSON_COMMENT = re.compile(r'"(?:\\.|[^"\\])*"|/\*.*?\*/|//[^\n]*', re.S)
+_JSON_TRAILING_COMMA = re.compile(r'"(?:\\.|[^"\\])*"|,(?=\s*[\]}])')
 
 
 def _strip_json_comments(text: str) -> str:
-    return _JSON_TOKEN.sub(lambda m: m.group(0) if m.group(0).startswith('"') else "", text)
+    def keep_strings(m: re.Match) -> str:
+        return m.group(0) if m.group(0).startswith('"') else ""
+    return _JSON_TRAILING_COMMA.sub(keep_strings, _JSON_COMMENT.sub(keep_strings, text))
 
 
 def _spkl_directive(path: str, index: int, entry) -> Directive:
