@@ -40,6 +40,10 @@ def validate(rule: Rule, plugin: str, *, check_prefix: bool = True) -> None:
                               f"rule id {rule.id!r}: the {BUILTIN_PREFIX} prefix is reserved for built-in rules")
     if not NAME_PATTERN.match(rule.name):
         raise PluginLoadError(plugin, f"rule name {rule.name!r} is not kebab-case")
+    names = [o.name for o in rule.options]
+    if len(set(names)) != len(names) or not all(NAME_PATTERN.match(n) for n in names):
+        raise PluginLoadError(plugin,
+                              f"rule {rule.id} option names must be kebab-case and distinct: {', '.join(names)}")
     found = [s for s in sections(rule.rationale) if s in REQUIRED_SECTIONS]
     if found != list(REQUIRED_SECTIONS):
         raise PluginLoadError(plugin,

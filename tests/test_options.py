@@ -229,3 +229,17 @@ def test_declaration_with_an_invalid_default_does_not_load():
         Option("max-depth", int, 0, min=1)
     with pytest.raises(TypeError):
         Option("ratio", float, 0.5)
+
+
+def test_registry_refuses_option_names_that_cannot_be_written_in_config():
+    from analyzer.registry import PluginLoadError, Registry
+    from analyzer.rule import Severity, rule
+
+    @rule(id="XX001", name="two-depths", title="t", severity=Severity.NOTE, fix="f",
+          options=[Option("depth", int, 1), Option("depth", int, 2)])
+    def check(ctx):
+        """## What it does\nx\n## Why is this bad?\nx\n## Example\nx\n## How to fix\nx"""
+        return []
+
+    with pytest.raises(PluginLoadError, match="option names must be kebab-case and distinct: depth, depth"):
+        Registry.from_rules([check], plugin="test")
