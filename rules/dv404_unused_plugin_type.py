@@ -88,7 +88,7 @@ ACTIVITY_FIX = ("Add the activity to a workflow, dialog or action step in the pr
 
 def _checked(ctx: RuleContext) -> str:
     """What was looked at: ``the analyzed solution ContosoCore`` / ``the analyzed solutions A and B``."""
-    names = [s.unique_name for s in ctx.solutions]
+    names = sorted(s.unique_name for s in ctx.solutions)  # sorted: the argument order must not change the text
     if len(names) == 1:
         return f"the analyzed solution {names[0]}"
     return f"the analyzed solutions {', '.join(names[:-1])} and {names[-1]}"
