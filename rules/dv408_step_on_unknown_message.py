@@ -57,9 +57,8 @@ def check(ctx: RuleContext):
         on = f" on {step.primary_entity}" if step.primary_entity else ""
         yield ctx.finding(
             step,
-            f"{step.display}{on} is registered on the message with SdkMessageId {ref.message_id}, which is no "
-            f"platform message dvsa knows, no action or Custom API in the analyzed solutions defines and "
-            f"MissingDependencies does not declare, and the step's name does not name a message: its images, stage "
-            f"and filtering attributes could not be checked, and if its action or Custom API was removed the import "
-            f"fails on this step",
+            f"{step.display}{on} is registered on a message that no platform id, analyzed action or Custom API, "
+            f"or MissingDependencies entry names (SdkMessageId {ref.message_id}), and its name names none either: "
+            f"its images, stage and filtering attributes were not checked, and if its action or Custom API was "
+            f"removed, the import fails on this step",
             related=[ref.key] if ref.key else [])
