@@ -4,6 +4,7 @@ environment variables and web resources."""
 from __future__ import annotations
 
 import re
+import weakref
 from xml.sax.saxutils import unescape
 
 from lxml import etree
@@ -19,6 +20,7 @@ from analyzer.model import (
     norm_id,
 )
 from analyzer.reader.context import ReadContext
+from analyzer.reader.package import Package
 from analyzer.reader.xmlparse import attr, child, children, fields, flag, integer, line, text
 
 
@@ -46,8 +48,7 @@ def _attributes(inner: etree._Element | None) -> tuple[str, ...]:
         return ()
     names = []
     for a in children(attributes, "attribute"):
-        f = fields(a)
-        name = text(f, "LogicalName") or text(f, "Name") or attr(a, "PhysicalName")
+        name = text(a, "LogicalName") or attr(a, "PhysicalName")  # <LogicalName> comes third: a short scan
         if name:
             names.append(name.lower())
     return tuple(names)
@@ -87,16 +88,30 @@ def _part_files(member: str, ctx: ReadContext, folder: str) -> tuple[tuple[str, 
     the one of the form or view itself, written after the layout."""
     if not member.lower().endswith("/entity.xml"):
         return ()
-    prefix = f"{member[: -len('entity.xml')]}{folder}/".lower()
+    table_folder = member[: -len("/entity.xml")].lower()
     found = []
-    for name in ctx.package.names:
-        lower = name.lower()
-        if not lower.startswith(prefix) or lower.endswith("_managed.xml"):
-            continue
-        match = _GUID_FILE.search(lower)
+    for name in _table_part_members(ctx.package).get((table_folder, folder.lower()), ()):
+        match = _GUID_FILE.search(name.lower())
         if match:
             found.append((match.group(1), _part_name(ctx.package.read(name))))
     return tuple(sorted(found))
+
+
+# package -> {(table folder, "formxml" | "savedqueries"): members}, built in one pass over the names: a
+# package has hundreds of tables and thousands of members, so filtering the names per table is quadratic.
+_PART_INDEX: weakref.WeakKeyDictionary[Package, dict[tuple[str, str], list[str]]] = weakref.WeakKeyDictionary()
+
+
+def _table_part_members(package: Package) -> dict[tuple[str, str], list[str]]:
+    index = _PART_INDEX.get(package)
+    if index is None:
+        index = {}
+        for name in package.names:
+            parts = name.lower().split("/")
+            if len(parts) >= 4 and parts[2] in ("formxml", "savedqueries") and not parts[-1].endswith("_managed.xml"):
+                index.setdefault(("/".join(parts[:2]), parts[2]), []).append(name)
+        _PART_INDEX[package] = index
+    return index
 
 
 def _part_name(data: bytes) -> str:
