@@ -137,9 +137,13 @@ def check(ctx: RuleContext):
     ## Known limitations
     When the required component ships in another solution analyzed alongside (for example a
     custom connector kept in its own solution, `dvsa check app/ connectors/`), the finding is
-    dropped: the dependency is met by importing that solution first. Dependents and required
-    components are matched by id or unique name; a dependent of a kind the model does not
-    describe (forms, views, charts, apps) is reported on the solution.
+    dropped: the dependency is met by importing that solution first. Required components are
+    matched by id or unique name, a column by its table and logical name (the `<attribute>`s
+    of the table's Entity.xml or `<Entity>`), a web resource or choice by name, and a form or
+    view by id (the table's FormXml and SavedQueries); dashboards, charts and other kinds are
+    matched only when listed as root components. A dependent of a kind the model does not
+    describe (forms, views, apps) is reported on its root component when it is one, otherwise
+    on the solution.
 
     ## References
     - https://learn.microsoft.com/power-platform/alm/dependency-tracking-solution-components

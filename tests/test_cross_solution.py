@@ -188,3 +188,12 @@ def test_dv404_activity_gets_its_own_fix():
         assert "process designer" in f.fix
     plugins = findings("DV404", [FIXTURES / "rules" / "DV404" / "solution"])
     assert [f.fix for f in plugins] == [discover().get("DV404").fix]
+
+
+# --- DV109 on the corpus --------------------------------------------------------------------------
+
+def test_dv109_on_corpus_item_1(corpus):
+    """#1 has five actions; four carry steps on their messages (tests/corpus_expected.py), and TestAction
+    (Workflows/TestAction-F8F72B22-….xaml: `<mxswa:Workflow />`) has neither steps nor a step on its message."""
+    found = findings("DV109", [corpus / CORPUS_1])
+    assert [f.component.key for f in found] == ["workflow:f8f72b22-9575-438c-8cea-6f0987cc506d"]
