@@ -72,7 +72,7 @@ def _parts(f: dict, section: str, item: str, id_field: str) -> tuple[tuple[str, 
             part_id = norm_id(text(part, id_field))
             if part_id:
                 found.append((part_id, _localized_name(part)))
-    return tuple(found)
+    return tuple(sorted(found))  # by id, as the unpacked layout's files are
 
 
 _GUID_FILE = re.compile(r"\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?\.xml$")
