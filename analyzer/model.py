@@ -142,11 +142,6 @@ class Workflow(Component):
         return self.category is not None and ProcessCategory(self.category).is_flow
 
     @property
-    def is_flow(self) -> bool:
-        """A cloud or desktop flow: Power Automate, where on/off is a deployment setting."""
-        return self.category is not None and ProcessCategory(self.category).is_flow
-
-    @property
     def display(self) -> str:
         label = ProcessCategory(self.category).label if self.category is not None else "process"
         if self.is_action and self.message_name:
@@ -380,20 +375,6 @@ class OptionSet(Component):
     LABEL: ClassVar[str] = "choice"
 
     display_name: str | None = None
-    attributes: tuple[str, ...] = ()  # logical names (lower-case) of the columns the package defines
-    forms: tuple[tuple[str, str], ...] = ()  # (form id, form name) of its system forms
-    views: tuple[tuple[str, str], ...] = ()  # (view id, view name) of its saved queries
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class OptionSet(Component):
-    """A global option set (OptionSets/<name>.xml, or ``<optionsets>`` in customizations.xml); ``ident`` is its
-    lower-case name. The maker portal calls it a choice."""
-
-    KIND: ClassVar[str] = "option_set"
-    LABEL: ClassVar[str] = "choice"
-
-    display_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -441,7 +422,6 @@ class DependencyNode:
     parent_display_name: str | None = None  # e.g. the table of a form or attribute
     solution: str | None = None  # "Active" = unmanaged layer; "Name (version)" otherwise
     ids: tuple[tuple[str, str], ...] = ()  # string-typed nodes: ("uniquename", "cat_X"), …
-    parent_schema_name: str | None = None  # the table of an attribute, form or view
     parent_schema_name: str | None = None  # the table of an attribute, form or view
 
 
