@@ -8,6 +8,7 @@ from lxml import etree
 
 from analyzer.model import PluginAssembly, PluginType, SourceLocation, Step, StepImage, norm_id
 from analyzer.names import split_qualified_name
+from analyzer.platform import StepState
 from analyzer.reader.context import ReadContext
 from analyzer.reader.xmlparse import attr, child, children, csv_list, fields, flag, integer, line, text
 
@@ -71,7 +72,7 @@ def read_step(elem: etree._Element, member: str, ctx: ReadContext) -> list:
         plugin_type_id=norm_id(text(f, "PluginTypeId")),
         plugin_type_name=text(f, "PluginTypeName"),
         invocation_source=integer(f, "InvocationSource"),
-        enabled=state != 1,  # statecode 1 = Disabled
+        enabled=state != StepState.DISABLED,
         async_auto_delete=flag(f, "AsyncAutoDelete"),
         impersonating_user_id=norm_id(text(f, "ImpersonatingUserId")),
         # The column is "configuration"; exports have been seen to spell the element either way.
