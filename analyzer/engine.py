@@ -131,6 +131,8 @@ def analyze(paths: Iterable[str], *, select: Iterable[str] = (), ignore: Iterabl
     # Checked before anything is read (the CLI has checked its own, naming the file or the flag).
     options = rule_settings.rule_options(registry, options or {})
     severities = rule_settings.severities(registry, severities or {})
+    for entry in suppress or []:  # a misspelt rule would silently suppress nothing, and never be stale
+        rule_settings.find_rule(registry, entry.rule, rule_settings.Place(None, f"suppress entry {entry.rule!r}"))
     solutions = load_all(paths, limits, jobs, on_loaded, map_file)
     result = run_packages(solutions, registry.select(select, ignore), options=options, severities=severities,
                           on_loaded=on_loaded)

@@ -44,6 +44,12 @@ def test_unknown_rule_without_a_near_miss_points_to_the_catalogue(refused):
     assert line == f"error: {config}: [rules.DV999]: no rule 'DV999'; `dvsa rules` lists them"
 
 
+def test_unknown_rule_in_suppress_entry(refused):
+    # Before, a misspelt rule suppressed nothing and was never reported stale: it did nothing in silence.
+    _config, line = refused('[[suppress]]\nrule = "DV4O1"\ncomponent = "plugin_type:*"\nreason = "base first"\n')
+    assert line == "error: suppress entry 'DV4O1': no rule 'DV4O1'; did you mean 'DV401'?"
+
+
 def test_unknown_rule_in_severity(refused):
     config, line = refused('[severity]\nDV1O7 = "note"\n')
     assert line == f"error: {config}: [severity] DV1O7: no rule 'DV1O7'; did you mean 'DV107'?"
