@@ -88,9 +88,13 @@ class Workflow:
     sdk_message_id: str | None = None  # actions: the id of the message they define
     fields: tuple[tuple[str, str], ...] = ()
     raw: tuple[str, ...] = ()
+    body_file: str | None = None  # the body's member path, when it is written elsewhere (the benchmark generator)
+    overrides: tuple[tuple[str, str | int], ...] = ()  # other values for standard elements (OnDemand, …)
 
     @property
     def body_path(self) -> str | None:
+        if self.body_file is not None:
+            return self.body_file
         if self.flow is not None:
             return f"Workflows/{self.file_stem}.json"
         return f"Workflows/{self.file_stem}.xaml" if self.xaml is not None else None
@@ -169,6 +173,7 @@ class Step:
     filtering_attributes: str | None = ""  # None: element absent
     images: tuple[StepImage, ...] = ()
     fields: tuple[tuple[str, str], ...] = ()
+    overrides: tuple[tuple[str, str | int], ...] = ()  # other values for standard elements (AsyncAutoDelete, …)
 
 
 @dataclass(frozen=True)
@@ -180,6 +185,8 @@ class ApiParameter:
     is_optional: bool = False
     name: str | None = None
     logical_entity_name: str | None = None
+    description: str | None = None  # label texts; None: the unique name
+    display_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -328,13 +335,14 @@ def workflow_element(wf: Workflow) -> etree._Element:
     el = etree.Element("Workflow", WorkflowId=_braced(wf.id), Name=wf.name)
     body = wf.body_path
     if body:
-        _sub(el, "JsonFileName" if wf.flow is not None else "XamlFileName", f"/{body}")
+        _sub(el, "JsonFileName" if body.endswith(".json") else "XamlFileName", f"/{body}")
+    overrides = dict(wf.overrides)
     for tag, value in (("Type", 1), ("Subprocess", 0), ("Category", wf.category), ("Mode", wf.mode),
                        ("Scope", 4), ("OnDemand", 0), ("TriggerOnCreate", 0), ("TriggerOnDelete", 0),
                        ("AsyncAutodelete", 0), ("SyncWorkflowLogOnFailure", 1), ("StateCode", wf.state),
                        ("StatusCode", wf.state + 1), ("RunAs", 1), ("IsTransacted", 1),
                        ("IntroducedVersion", "1.0.0.0"), ("IsCustomizable", 1)):
-        _sub(el, tag, value)
+        _sub(el, tag, overrides.get(tag, value))
     if wf.sdk_message_id:
         _sub(el, "SdkMessageId", _braced(wf.sdk_message_id))
     if wf.unique_name:
@@ -380,14 +388,15 @@ def step_element(step: Step) -> etree._Element:
         _sub(el, "PluginTypeId", step.plugin_type_id)
     if step.primary_entity:
         _sub(el, "PrimaryEntity", step.primary_entity)
-    _sub(el, "AsyncAutoDelete", 0)
+    overrides = dict(step.overrides)
+    _sub(el, "AsyncAutoDelete", overrides.get("AsyncAutoDelete", 0))
     if step.filtering_attributes is not None:
         _sub(el, "FilteringAttributes", step.filtering_attributes)
     for tag, value in (("InvocationSource", 0), ("Mode", step.mode), ("Rank", step.rank),
                        ("SdkMessageId", _braced(step.message_id)), ("EventHandlerTypeCode", 4602),
                        ("Stage", step.stage), ("IsCustomizable", 1), ("IsHidden", 0), ("SupportedDeployment", 0),
                        ("IntroducedVersion", "1.0.0.0"), *step.fields):
-        _sub(el, tag, value)
+        _sub(el, tag, overrides.get(tag, value))
     if step.images:
         images = _sub(el, "SdkMessageProcessingStepImages")
         for image in step.images:
@@ -429,8 +438,8 @@ def custom_api_files(api: CustomApi) -> list[tuple[str, bytes]]:
                         ("customapiresponseproperty", api.response_properties)):
         for p in items:
             pe = etree.Element(kind, uniquename=p.unique_name)
-            _label(pe, "description", p.unique_name)
-            _label(pe, "displayname", p.unique_name)
+            _label(pe, "description", p.description or p.unique_name)
+            _label(pe, "displayname", p.display_name or p.unique_name)
             _sub(pe, "iscustomizable", 1)
             if kind == "customapirequestparameter":  # response properties are never optional
                 _sub(pe, "isoptional", _flag(p.is_optional))
@@ -476,6 +485,11 @@ def customizations_element(package: Package, *, shell: bool) -> tuple[etree._Ele
 def _text(el: etree._Element) -> str:
     etree.indent(el, space="  ")
     return etree.tostring(el, encoding="unicode")
+
+
+def element_text(el: etree._Element) -> str:
+    """One element as indented XML text, no declaration (for writers that stream elements one by one)."""
+    return _text(el)
 
 
 def _plain(el: etree._Element) -> bytes:

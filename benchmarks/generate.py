@@ -50,7 +50,11 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-GENERATOR_VERSION = 1
+# The fixture-writing helper the tests and the fuzzer share; run as a script, so find this checkout's analyzer first.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from analyzer import builder  # noqa: E402
+
+GENERATOR_VERSION = 2  # 2: workflows, steps, assemblies and Custom APIs written by analyzer.builder
 MiB = 1 << 20
 ZIP_DATE = (2024, 1, 1, 0, 0, 0)
 BOM = "\ufeff"
@@ -1029,136 +1033,63 @@ def action_set(m: Module, entity: str | None) -> str:
 
 
 def render_workflow_meta(p: Process, m: Module, introduced: str) -> str:
-    body_tag = "JsonFileName" if p.category == 5 else "XamlFileName"
-    lines = [f'<Workflow WorkflowId="{{{p.id}}}" Name="{esc(p.name)}">',
-             f"  <{body_tag}>/{p.file}</{body_tag}>",
-             "  <Type>1</Type>", "  <Subprocess>0</Subprocess>", f"  <Category>{p.category}</Category>",
-             f"  <Mode>{p.mode}</Mode>", "  <Scope>4</Scope>", f"  <OnDemand>{1 if p.category == 0 else 0}</OnDemand>",
-             f"  <TriggerOnCreate>{1 if p.category in (0, 4) else 0}</TriggerOnCreate>",
-             "  <TriggerOnDelete>0</TriggerOnDelete>", "  <AsyncAutodelete>0</AsyncAutodelete>",
-             "  <SyncWorkflowLogOnFailure>0</SyncWorkflowLogOnFailure>",
-             f"  <StateCode>{p.state}</StateCode>", f"  <StatusCode>{2 if p.state else 1}</StatusCode>"]
+    fields: list[tuple[str, str]] = []
     if p.category == 0:
-        lines += ["  <CreateStage>40</CreateStage>", "  <UpdateStage>40</UpdateStage>",
-                  f"  <TriggerOnUpdateAttributeList>{m.tables[1].custom[0].logical}</TriggerOnUpdateAttributeList>"]
+        fields += [("CreateStage", "40"), ("UpdateStage", "40"),
+                   ("TriggerOnUpdateAttributeList", m.tables[1].custom[0].logical)]
     if p.category == 4:
-        lines.append("  <processorder>100</processorder>")
-    lines.append("  <RunAs>1</RunAs>")
-    if p.message_id:
-        lines.append(f"  <SdkMessageId>{{{p.message_id}}}</SdkMessageId>")
-    if p.unique:
-        lines.append(f"  <UniqueName>{p.unique}</UniqueName>")
-    lines += ["  <IsTransacted>1</IsTransacted>", f"  <IntroducedVersion>{introduced}</IntroducedVersion>",
-              "  <IsCustomizable>1</IsCustomizable>"]
+        fields.append(("processorder", "100"))
     if p.category in (2, 4):
-        lines.append("  <BusinessProcessType>0</BusinessProcessType>")
+        fields.append(("BusinessProcessType", "0"))
     if p.category == 3:
-        lines.append("  <IsCustomProcessingStepAllowedForOtherPublishers>1</IsCustomProcessingStepAllowedForOtherPublishers>")
+        fields.append(("IsCustomProcessingStepAllowedForOtherPublishers", "1"))
     if p.category == 5:
-        lines.append("  <ModernFlowType>0</ModernFlowType>")
-    lines.append(f"  <PrimaryEntity>{p.entity or 'none'}</PrimaryEntity>")
-    lines += ["  <LocalizedNames>", f'    <LocalizedName languagecode="1033" description="{esc(p.name)}" />',
-              "  </LocalizedNames>"]
-    lines.append("</Workflow>")
-    return "\n".join(lines) + "\n"
+        fields.append(("ModernFlowType", "0"))
+    wf = builder.Workflow(
+        id=p.id, name=p.name, category=p.category, primary_entity=p.entity or "none", mode=p.mode, state=p.state,
+        unique_name=p.unique, sdk_message_id=p.message_id, fields=tuple(fields), body_file=p.file,
+        overrides=(("OnDemand", 1 if p.category == 0 else 0), ("TriggerOnCreate", 1 if p.category in (0, 4) else 0),
+                   ("SyncWorkflowLogOnFailure", 0), ("IntroducedVersion", introduced)))
+    return builder.element_text(builder.workflow_element(wf)) + "\n"
 
 
-# --- rendering: plug-ins, steps, Custom APIs, roles ------------------------------------------
+# --- rendering: plug-ins, steps, Custom APIs, roles (plug-ins, steps and APIs through analyzer.builder) ------
 
 def render_assembly(a: Assembly, introduced: str) -> str:
-    types = "".join(
-        f'    <PluginType AssemblyQualifiedName="{t.aqn}" PluginTypeId="{t.id}" Name="{esc(t.name)}">\n'
-        f'      <FriendlyName>{t.id}</FriendlyName>\n'
-        + (f'      <Description>{esc(t.name)}</Description>\n'
-           f'      <WorkflowActivityGroupName>{esc(t.activity_group)}</WorkflowActivityGroupName>\n'
-           if t.activity_group else "") +
-        '    </PluginType>\n' for t in a.types)
-    dll = a.name
-    return (f'<PluginAssembly FullName="{a.full_name}" PluginAssemblyId="{a.id}" CustomizationLevel="1">\n'
-            f'  <IsolationMode>2</IsolationMode>\n'
-            f'  <SourceType>0</SourceType>\n'
-            f'  <IntroducedVersion>{introduced}</IntroducedVersion>\n'
-            f'  <FileName>/{a.folder}/{dll}.dll</FileName>\n'
-            f'  <PluginTypes>\n{types}  </PluginTypes>\n'
-            f'</PluginAssembly>\n')
+    types = tuple(builder.PluginType(id=t.id, class_name=t.cls, name=t.name, friendly_name=t.id,
+                                     description=t.name if t.activity_group else None,
+                                     workflow_activity_group=t.activity_group) for t in a.types)
+    asm = builder.PluginAssembly(id=a.id, full_name=a.full_name, types=types)
+    assert asm.dll_path == f"{a.folder}/{a.name}.dll", asm.dll_path  # the builder's export naming
+    return builder.element_text(builder.assembly_element(asm)) + "\n"
 
 
 def render_step(s: StepM, introduced: str) -> str:
-    images = ""
-    if s.images:
-        images = "  <SdkMessageProcessingStepImages>\n" + "".join(
-            f'    <SdkMessageProcessingStepImage Name="{name}">\n'
-            f'      <SdkMessageProcessingStepImageId>{{{img_id}}}</SdkMessageProcessingStepImageId>\n'
-            f'      <Attributes>{attrs}</Attributes>\n'
-            f'      <EntityAlias>{name}</EntityAlias>\n'
-            f'      <ImageType>{itype}</ImageType>\n'
-            f'      <MessagePropertyName>{prop}</MessagePropertyName>\n'
-            f'      <IsCustomizable>1</IsCustomizable>\n'
-            f'    </SdkMessageProcessingStepImage>\n' for img_id, name, itype, attrs, prop in s.images) + \
-            "  </SdkMessageProcessingStepImages>\n"
-    entity = f"  <PrimaryEntity>{s.entity}</PrimaryEntity>\n" if s.entity else ""
-    filtering = f"  <FilteringAttributes>{s.filtering}</FilteringAttributes>\n" if s.filtering else \
-        "  <FilteringAttributes></FilteringAttributes>\n"
-    desc = f"  <Description>{esc(s.description)}</Description>\n" if s.description else ""
-    return (f'<SdkMessageProcessingStep Name="{esc(s.name)}" SdkMessageProcessingStepId="{{{s.id}}}">\n'
-            f'  <PluginTypeName>{s.plugin.aqn}</PluginTypeName>\n'
-            f'  <PluginTypeId>{s.plugin.id}</PluginTypeId>\n{entity}'
-            f'  <AsyncAutoDelete>{1 if s.mode else 0}</AsyncAutoDelete>\n{desc}{filtering}'
-            f'  <InvocationSource>0</InvocationSource>\n'
-            f'  <Mode>{s.mode}</Mode>\n'
-            f'  <Rank>1</Rank>\n'
-            f'  <SdkMessageId>{{{s.message_id}}}</SdkMessageId>\n'
-            f'  <EventHandlerTypeCode>4602</EventHandlerTypeCode>\n'
-            f'  <Stage>{s.stage}</Stage>\n'
-            f'  <IsCustomizable>1</IsCustomizable>\n'
-            f'  <IsHidden>0</IsHidden>\n'
-            f'  <SupportedDeployment>0</SupportedDeployment>\n'
-            f'  <IntroducedVersion>{introduced}</IntroducedVersion>\n{images}'
-            f'</SdkMessageProcessingStep>\n')
+    step = builder.Step(
+        id=s.id, name=s.name, message_id=s.message_id, plugin_type_name=s.plugin.aqn, plugin_type_id=s.plugin.id,
+        stage=s.stage, mode=s.mode, primary_entity=s.entity, filtering_attributes=s.filtering or "",
+        images=tuple(builder.StepImage(id=img_id, alias=name, image_type=itype, attributes=attrs,
+                                       message_property=prop) for img_id, name, itype, attrs, prop in s.images),
+        fields=(("Description", s.description),) if s.description else (),
+        overrides=(("AsyncAutoDelete", 1 if s.mode else 0), ("IntroducedVersion", introduced)))
+    return builder.element_text(builder.step_element(step)) + "\n"
 
 
-def _labelled(tag: str, text: str) -> str:
-    return (f'  <{tag} default="{esc(text)}">\n    <label description="{esc(text)}" languagecode="1033" />\n'
-            f'  </{tag}>\n')
+def render_custom_api(api: Api) -> list[tuple[str, bytes]]:
+    """[(member path, xml bytes)] for the API and its parameter / property folders."""
+    def label(unique: str) -> str:
+        return _split_camel(unique.split("_", 1)[1])
 
-
-def render_custom_api(api: Api) -> list[tuple[str, str]]:
-    """[(member path, xml)] for the API and its parameter / property folders."""
-    folder = f"customapis/{api.unique}"
-    entity = f"  <boundentitylogicalname>{api.entity}</boundentitylogicalname>\n" if api.entity else ""
-    plugin = (f"  <plugintypeid>\n    <plugintypeexportkey>{api.plugin_type}</plugintypeexportkey>\n"
-              f"  </plugintypeid>\n") if api.plugin_type else ""
-    files = [(f"{folder}/customapi.xml",
-              f'<customapi uniquename="{api.unique}">\n'
-              f'  <allowedcustomprocessingsteptype>{api.allowed_steps}</allowedcustomprocessingsteptype>\n'
-              f'  <bindingtype>{api.binding}</bindingtype>\n{entity}'
-              + _labelled("description", f"{api.name} Custom API") + _labelled("displayname", api.name) +
-              f'  <iscustomizable>1</iscustomizable>\n'
-              f'  <isfunction>{int(api.is_function)}</isfunction>\n'
-              f'  <isprivate>0</isprivate>\n'
-              f'  <name>{esc(api.name)}</name>\n{plugin}'
-              f'  <workflowsdkstepenabled>0</workflowsdkstepenabled>\n'
-              f'</customapi>')]
-    for unique, ptype, optional in api.params:
-        files.append((f"{folder}/customapirequestparameters/{unique}/customapirequestparameter.xml",
-                      f'<customapirequestparameter uniquename="{unique}">\n'
-                      + _labelled("description", f"{_split_camel(unique.split('_', 1)[1])} input")
-                      + _labelled("displayname", _split_camel(unique.split('_', 1)[1])) +
-                      f'  <iscustomizable>1</iscustomizable>\n'
-                      f'  <isoptional>{int(optional)}</isoptional>\n'
-                      f'  <name>{unique}</name>\n'
-                      f'  <type>{ptype}</type>\n'
-                      f'</customapirequestparameter>'))
-    for unique, ptype in api.responses:
-        files.append((f"{folder}/customapiresponseproperties/{unique}/customapiresponseproperty.xml",
-                      f'<customapiresponseproperty uniquename="{unique}">\n'
-                      + _labelled("description", f"{_split_camel(unique.split('_', 1)[1])} output")
-                      + _labelled("displayname", _split_camel(unique.split('_', 1)[1])) +
-                      f'  <iscustomizable>1</iscustomizable>\n'
-                      f'  <name>{unique}</name>\n'
-                      f'  <type>{ptype}</type>\n'
-                      f'</customapiresponseproperty>'))
-    return files
+    return builder.custom_api_files(builder.CustomApi(
+        unique_name=api.unique, name=api.name, display_name=api.name, description=f"{api.name} Custom API",
+        binding_type=api.binding, bound_entity=api.entity, is_function=api.is_function,
+        allowed_step_type=api.allowed_steps, plugin_type_id=api.plugin_type,
+        request_parameters=tuple(builder.ApiParameter(unique, type=ptype, is_optional=optional,
+                                                      description=f"{label(unique)} input", display_name=label(unique))
+                                 for unique, ptype, optional in api.params),
+        response_properties=tuple(builder.ApiParameter(unique, type=ptype, description=f"{label(unique)} output",
+                                                       display_name=label(unique))
+                                  for unique, ptype in api.responses)))
 
 
 _SYSTEM_PRIVILEGES = ("prvReadAccount", "prvReadContact", "prvReadSystemUser", "prvReadTeam", "prvReadBusinessUnit",
@@ -1356,8 +1287,8 @@ def write_module(w: Writer, m: Module, prefix: str, introduced: str) -> dict[str
     w.section("connectionreferences", render_connection_reference(m))
 
     for api in m.apis:
-        for member, xml in render_custom_api(api):
-            w.body(member, xml.encode("utf-8"), "xml")
+        for member, data in render_custom_api(api):
+            w.body(member, data, "xml")
     return counts
 
 
