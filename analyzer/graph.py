@@ -179,6 +179,11 @@ class DependencyGraph:
         ref = self.message_ref(step.key)
         return ref.name if ref.settled else None
 
+    def declares_message_need(self, component: Component) -> bool:
+        """The export declared that ``component`` needs a message: a MissingDependency whose Required is
+        something that can stand for one (an action's workflow, an SDK message, a Custom API)."""
+        return self.declares_need(component, ("29", "201", "customapi", "sdkmessage"))
+
     def declares_need(self, component: Component, required_types: Iterable[str]) -> bool:
         """The component's solution lists it as the Dependent of a MissingDependency whose Required is
         of one of these types (``"29"``, ``"customapi"``…): the export declared the reference, even

@@ -16,9 +16,7 @@ from analyzer.rule import RuleContext, Severity, rule
 _REFERENCES = (REGISTERED_ON, HANDLER, USES_ACTIVITY, CHILD_WORKFLOW, INVOKES, CALLS, TRIGGERED_BY)
 _KINDS = {"sdk_message", "plugin_type", "workflow", "custom_api"}
 
-# MissingDependency Required types that can stand for a message (an action's workflow, a Custom API, the
-# SDK message itself) or for a plug-in type. Used when the graph could not match the declaration by key.
-_MESSAGE_DECLARATIONS = {"29", "201", "customapi", "sdkmessage"}
+# MissingDependency Required types that can stand for a plug-in type (messages: graph.declares_message_need).
 _TYPE_DECLARATIONS = {"90", "plugintype"}
 
 _UNDEFINED = ("that no Custom API or custom process action in the analyzed solutions defines and that "
@@ -56,7 +54,7 @@ def _describe(ctx: RuleContext, comp, target: str, types: frozenset[str]) -> str
         # Steps and XAML "Perform Action" steps are dependencies the platform records at export; a flow's
         # actionName is not, so a flow's own MissingDependencies (child flows, tables) say nothing here.
         tracked = isinstance(comp, Step) or INVOKES in types
-        if tracked and ctx.graph.declares_need(comp, _MESSAGE_DECLARATIONS):
+        if tracked and ctx.graph.declares_message_need(comp):
             return None
         if isinstance(comp, Step):
             ref = ctx.graph.message_ref(comp.key)

@@ -3,9 +3,6 @@ from analyzer.messages import UNKNOWN
 from analyzer.model import Step, Workflow
 from analyzer.rule import RuleContext, Severity, rule
 
-# MissingDependency Required types that can stand for the message a step is on.
-_MESSAGE_DECLARATIONS = {"29", "201", "customapi", "sdkmessage"}
-
 
 @rule(id="DV408", name="step-on-unknown-message", severity=Severity.WARNING,
       title="Plug-in step on a message that no platform id, analyzed solution or declaration names",
@@ -52,7 +49,7 @@ def check(ctx: RuleContext):
         ref = ctx.graph.message_ref(step.key)
         if ref.known_by != UNKNOWN or not ref.message_id or ref.message_id in process_ids:
             continue  # known, or DV407's (an id of a process that defines no message)
-        if ctx.graph.external(ref.key) == DECLARED or ctx.graph.declares_need(step, _MESSAGE_DECLARATIONS):
+        if ctx.graph.external(ref.key) == DECLARED or ctx.graph.declares_message_need(step):
             continue
         on = f" on {step.primary_entity}" if step.primary_entity else ""
         yield ctx.finding(
