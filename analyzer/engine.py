@@ -15,13 +15,14 @@ from analyzer.model import Solution
 from analyzer.reader import Limits, load, read_mapping
 from analyzer.registry import Registry, discover
 from analyzer.result import AnalysisResult, RuleError
-from analyzer.rule import Rule, RuleContext, Severity, ordered_components
+from analyzer.rule import Previous, Rule, RuleContext, Severity, ordered_components
 
 
 def run_rules(solutions: list[Solution], rules: Iterable[Rule], *, graph: DependencyGraph | None = None,
               options: dict[str, dict[str, Any]] | None = None,
               severities: dict[str, Severity] | None = None,
-              on_loaded: Callable[[], None] | None = None) -> AnalysisResult:
+              on_loaded: Callable[[], None] | None = None, previous: Previous | None = None) -> AnalysisResult:
+    """Run ``rules`` over ``solutions`` (with ``previous``, the OLD side of a diff, when given)."""
     graph = graph or build_graph(solutions)
     if on_loaded:  # the graph, like the model, lives to the end of the run
         on_loaded()
@@ -30,7 +31,8 @@ def run_rules(solutions: list[Solution], rules: Iterable[Rule], *, graph: Depend
     ordered = ordered_components(solutions)
     seen: set[tuple] = set()
     for r in rules:
-        ctx = RuleContext(r, solutions, graph, (options or {}).get(r.id), (severities or {}).get(r.id), ordered)
+        ctx = RuleContext(r, solutions, graph, (options or {}).get(r.id), (severities or {}).get(r.id), ordered,
+                          previous=previous)
         try:
             found = list(r.check(ctx))
         except Exception as exc:  # noqa: BLE001 - one broken rule must not stop the others

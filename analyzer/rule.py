@@ -201,17 +201,31 @@ def ordered_components(solutions: list[Solution]) -> list[Component]:
     return ordered
 
 
+@dataclass(frozen=True)
+class Previous:
+    """The OLD side of ``dvsa diff``: the earlier version's solutions and their graph."""
+
+    solutions: list[Solution]
+    graph: DependencyGraph
+
+    def component(self, key: str) -> Component | None:
+        return self.graph.component(key)
+
+
 class RuleContext:
     """What a check sees: the solutions, their graph, its options, and a finding factory.
 
-    ``options`` is a read-only mapping holding every declared option, typed and checked."""
+    ``options`` is a read-only mapping holding every declared option, typed and checked.
+    ``previous`` is the OLD side when the rules run in ``dvsa diff`` (NEW is ``solutions``/``graph``),
+    None in ``dvsa check``: lifecycle rules that compare versions yield nothing without it."""
 
     def __init__(self, rule: Rule, solutions: list[Solution], graph: DependencyGraph,
                  options: dict[str, Any] | None = None, severity: Severity | None = None,
-                 ordered: list[Component] | None = None):
+                 ordered: list[Component] | None = None, previous: Previous | None = None):
         self.rule = rule
         self.solutions = solutions
         self.graph = graph
+        self.previous = previous
         self.options: Mapping[str, Any] = MappingProxyType(rule.option_values(options))
         self.severity = severity or rule.severity
         self._ordered = ordered if ordered is not None else ordered_components(solutions)
