@@ -39,10 +39,14 @@ def check(ctx: RuleContext):
             kept = ctx.graph.component(key)
             summary = kept if kept is not None else ComponentSummary(key, key.split(":", 1)[0], key,
                                                                      solution.unique_name)
-            first = f" (first defined at {kept.source})" if kept is not None and kept.source else ""
             label = kept.display if kept is not None else key
+            if kept is not None and kept.source:
+                # Which copy is "first" is only the order files are read in: name both, and the one analyzed.
+                places = f"at {kept.source} and at {where}"
+                analyzed = f" (dvsa analyzed the one at {kept.source})"
+            else:
+                places, analyzed = f"at {where} and elsewhere", ""
             yield ctx.finding(
                 summary,
-                f"{label} is defined again at {where}{first}: the package holds two definitions of one id "
-                f"and only one of them can be imported",
+                f"{label} is defined twice in the package, {places}: only one of them can be imported{analyzed}",
                 location=where)
