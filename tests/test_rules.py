@@ -11,16 +11,23 @@ is read as it is, an extracted-zip folder (solution.xml) is zipped as 'Export so
 is made by conftest's converters: unpacked -> .zip (components folded into customizations.xml, web resource content
 under its flattened <FileName>), extracted -> unpacked folder (one file per component). Both must read into the
 same components and give the same findings, keys and messages, ignoring where each is located.
+
+A case may be a version pair for the lifecycle rules (what `dvsa diff` compares): <case>/old/ and <case>/new/ each
+hold solution folders, and an optional <case>/with/ holds solutions given with `--with PATH`. The rule runs over
+NEW + WITH with OLD as ``previous``; expected.yaml keys may name a component of either side (a removed component
+is only in OLD). Each side is converted to the other layout on its own.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import yaml
 from conftest import (
     FIXTURES,
+    SOLUTIONS,
     comparable_components,
     folder_members,
     unpacked_to_zip,
@@ -33,6 +40,7 @@ from analyzer.engine import run_rules
 from analyzer.graph import build_graph
 from analyzer.reader import load
 from analyzer.registry import discover
+from analyzer.rule import Previous, Rule, Severity
 
 RULES_DIR = FIXTURES / "rules"
 CASES = sorted(p for p in RULES_DIR.iterdir() if p.is_dir()) if RULES_DIR.is_dir() else []
@@ -54,34 +62,79 @@ LAYOUT_SPECIFIC = {
 }
 
 
+SIDES = ("old", "new", "with")  # a version pair's folders; a case without old/ and new/ is a single side
+
+
 def solution_folders(case: Path) -> list[Path]:
     """The case folder's solutions: unpacked folders (Other/Solution.xml) and extracted zips (solution.xml)."""
     return [sub for sub in sorted(p for p in case.iterdir() if p.is_dir())
             if (sub / "Other" / "Solution.xml").is_file() or (sub / "solution.xml").is_file()]
 
 
+def is_pair(case: Path) -> bool:
+    return (case / "old").is_dir() and (case / "new").is_dir()
+
+
+def case_sides(case: Path) -> dict[str, list[Path]]:
+    """Side -> its solution folders: "old", "new" and maybe "with" for a version pair, only "new" otherwise."""
+    if not is_pair(case):
+        return {"new": solution_folders(case)}
+    return {side: solution_folders(case / side) for side in SIDES if (case / side).is_dir()}
+
+
+def all_folders(case: Path) -> list[Path]:
+    return [f for folders in case_sides(case).values() for f in folders]
+
+
 def is_unpacked(folder: Path) -> bool:
     return (folder / "Other" / "Solution.xml").is_file()
 
 
+def _scratch(folder: Path, tmp_path: Path) -> Path:
+    """Where a built package goes: the two sides of a pair often hold folders with the same name."""
+    side = folder.parent.name if folder.parent.name in SIDES else ""
+    target = tmp_path / side
+    target.mkdir(parents=True, exist_ok=True)
+    return target
+
+
 def native(folder: Path, tmp_path: Path) -> Path:
     """The fixture in its own layout: an unpacked folder as it is, an extracted folder as the real .zip."""
-    return folder if is_unpacked(folder) else zip_folder(folder, tmp_path / f"{folder.name}.zip")
+    return folder if is_unpacked(folder) else zip_folder(folder, _scratch(folder, tmp_path) / f"{folder.name}.zip")
 
 
 def converted(folder: Path, tmp_path: Path) -> Path:
     """The fixture in the other layout: an unpacked folder as a .zip, an extracted folder unpacked."""
+    where = _scratch(folder, tmp_path)
     if is_unpacked(folder):
-        return write_members(unpacked_to_zip(folder_members(folder)), tmp_path / f"{folder.name}.converted.zip")
-    return write_members(zip_to_unpacked(folder_members(folder)), tmp_path / f"{folder.name}.unpacked")
+        return write_members(unpacked_to_zip(folder_members(folder)), where / f"{folder.name}.converted.zip")
+    return write_members(zip_to_unpacked(folder_members(folder)), where / f"{folder.name}.unpacked")
 
 
-def analyze_case(case: Path, paths: list[Path], rule, options):
-    solutions = [load(str(p)) for p in paths]
-    graph = build_graph(solutions)
-    result = run_rules(solutions, [rule], graph=graph, options=options)
+@dataclass
+class Run:
+    """One case analyzed: every solution read (OLD's too, for the snapshot's names), the graphs, the findings."""
+
+    solutions: list
+    analyzed: list  # NEW + WITH: the solutions the rule ran over, in the order the folders are listed
+    graphs: list
+    findings: list
+
+
+def analyze_case(sides: dict[str, list[Path]], rule, options) -> Run:
+    """Run ``rule`` over NEW + WITH, with OLD (when the case is a pair) as the previous side."""
+    old = [load(str(p)) for p in sides.get("old", [])]
+    analyzed = [load(str(p)) for p in [*sides["new"], *sides.get("with", [])]]
+    graph = build_graph(analyzed)
+    previous = Previous(old, build_graph(old)) if "old" in sides else None
+    result = run_rules(analyzed, [rule], graph=graph, options=options, previous=previous)
     assert not result.errors, result.errors
-    return solutions, graph, result.findings
+    graphs = [graph, previous.graph] if previous else [graph]
+    return Run([*old, *analyzed], analyzed, graphs, result.findings)
+
+
+def built(sides: dict[str, list[Path]], make, tmp_path: Path) -> dict[str, list[Path]]:
+    return {side: [make(f, tmp_path) for f in folders] for side, folders in sides.items()}
 
 
 def finding_block(finding, solutions, *, with_location: bool = True) -> str:
@@ -126,45 +179,69 @@ def case_setup(case: Path):
     rule = discover().get(rule_id)
     assert rule is not None, f"no rule {rule_id} for fixture {case.name}"
     expected = yaml.safe_load((case / "expected.yaml").read_text())
-    folders = solution_folders(case)
-    assert folders, f"{case} holds no solution folder"
+    sides = case_sides(case)
+    assert all(sides.values()), f"{case} holds no solution folder (or a pair side without one)"
     options = {rule_id: expected["options"]} if expected.get("options") else None
-    return rule, expected, folders, options
+    return rule, expected, sides, options
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_rule_fixture(case, tmp_path, snapshot):
-    rule, expected, folders, options = case_setup(case)
-    solutions, graph, findings = analyze_case(case, [native(f, tmp_path) for f in folders], rule, options)
-    assert all(f.rule == rule.id for f in findings)
-    failing = {f.component.key for f in findings}
+    rule, expected, sides, options = case_setup(case)
+    run = analyze_case(built(sides, native, tmp_path), rule, options)
+    assert all(f.rule == rule.id for f in run.findings)
+    failing = {f.component.key for f in run.findings}
     for key in [*expected.get("fail", []), *expected.get("pass", [])]:
-        assert key in graph, f"expected.yaml names {key}, which is not in the fixture"
+        # a pair's removed component is only in OLD's graph
+        assert any(key in graph for graph in run.graphs), f"expected.yaml names {key}, which is not in the fixture"
     assert failing == set(expected.get("fail", []))
     assert not failing & set(expected.get("pass", []))
-    snapshot(case, snapshot_text(findings, solutions))
+    snapshot(case, snapshot_text(run.findings, run.solutions))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_rule_fixture_in_the_other_layout(case, tmp_path):
-    rule, expected, folders, options = case_setup(case)
-    solutions, _, findings = analyze_case(case, [native(f, tmp_path) for f in folders], rule, options)
-    other_solutions, _, other_findings = analyze_case(case, [converted(f, tmp_path) for f in folders], rule, options)
-    assert [s.layout for s in other_solutions] == [("zip" if is_unpacked(f) else "unpacked") for f in folders]
+    rule, expected, sides, options = case_setup(case)
+    run = analyze_case(built(sides, native, tmp_path), rule, options)
+    other = analyze_case(built(sides, converted, tmp_path), rule, options)
+    folders = [f for side in sides.values() for f in side]
+    assert [s.layout for s in other.solutions] == [("zip" if is_unpacked(f) else "unpacked") for f in folders]
     # the converter lost or changed nothing the reader sees (where each component was read from aside)
-    assert [comparable_components(s) for s in other_solutions] == [comparable_components(s) for s in solutions]
+    assert [comparable_components(s) for s in other.solutions] == [comparable_components(s) for s in run.solutions]
     if case.name in LAYOUT_SPECIFIC:
-        assert sorted((f.severity, f.component.key) for f in other_findings) == \
-            sorted((f.severity, f.component.key) for f in findings)
+        assert sorted((f.severity, f.component.key) for f in other.findings) == \
+            sorted((f.severity, f.component.key) for f in run.findings)
         return
-    assert snapshot_text(other_findings, other_solutions, with_location=False) == \
-        snapshot_text(findings, solutions, with_location=False)
+    assert snapshot_text(other.findings, other.solutions, with_location=False) == \
+        snapshot_text(run.findings, run.solutions, with_location=False)
 
 
-UNPACKED = [f for c in CASES for f in solution_folders(c) if is_unpacked(f)]
+def test_a_pair_runs_the_rule_with_the_old_side(tmp_path):
+    """The harness itself: a pair case gives the rule OLD as ``previous`` and NEW + WITH as the analyzed set."""
+    seen = {}
+
+    def spy(ctx):
+        seen["analyzed"] = [s.unique_name for s in ctx.solutions]
+        seen["old"] = [s.unique_name for s in ctx.previous.solutions] if ctx.previous else None
+        return []
+
+    probe = Rule(id="DV999", name="probe", title="probe", severity=Severity.NOTE, fix="", check=spy)
+    base = SOLUTIONS / "contoso_approvals"
+    run = analyze_case({"old": [base], "new": [base]}, probe, None)
+    assert seen == {"analyzed": [run.analyzed[0].unique_name], "old": [run.analyzed[0].unique_name]}
+    assert len(run.graphs) == 2 and len(run.solutions) == 2
+    analyze_case({"new": [base]}, probe, None)
+    assert seen["old"] is None
 
 
-@pytest.mark.parametrize("folder", UNPACKED, ids=[f"{f.parent.name}/{f.name}" for f in UNPACKED])
+UNPACKED = [f for c in CASES for f in all_folders(c) if is_unpacked(f)]
+
+
+def _folder_id(folder: Path) -> str:
+    return "/".join(folder.relative_to(RULES_DIR).parts)
+
+
+@pytest.mark.parametrize("folder", UNPACKED, ids=[_folder_id(f) for f in UNPACKED])
 def test_layout_converters_round_trip(folder, tmp_path):
     """unpacked -> zip -> unpacked reads alike, so zip_to_unpacked also meets what only unpacked fixtures carry
     (forms and views beside Entity.xml, OptionSets/). A folder with duplicate ids is left out: which copy is read
