@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from analyzer.model import Component, CustomApi, Workflow
+from analyzer.model import ActionArgument, Component, CustomApi, Workflow
 from analyzer.platform import BindingType, ParameterType
 
 
@@ -29,6 +29,8 @@ class Contract:
     is_function: bool
     inputs: tuple[Parameter, ...] = ()
     outputs: tuple[Parameter, ...] = ()
+    # False for an action whose XAML body is not in the package: its arguments are unknown, not absent.
+    parameters_known: bool = True
 
     def input(self, name: str) -> Parameter | None:
         return next((p for p in self.inputs if p.name.lower() == name.lower()), None)
@@ -61,12 +63,17 @@ def _custom_api(api: CustomApi) -> Contract:
 
 def _action(wf: Workflow) -> Contract:
     """An action's contract from its XAML arguments (``Workflow.arguments``, read by the reader)."""
-    arguments = getattr(wf, "arguments", ())
-    inputs = tuple(Parameter(a.name, a.type_label, a.required) for a in arguments if a.direction == "input")
-    outputs = tuple(Parameter(a.name, a.type_label) for a in arguments if a.direction == "output")
+    inputs = tuple(Parameter(a.name, _argument_type(a), a.required) for a in wf.arguments if a.direction == "input")
+    outputs = tuple(Parameter(a.name, _argument_type(a)) for a in wf.arguments if a.direction == "output")
     bound = wf.primary_entity if wf.primary_entity and wf.primary_entity != "none" else None
     binding = f"entity {bound}" if bound else "global"
-    return Contract(wf.message_name or wf.name, wf.key, binding, False, inputs, outputs)
+    # has_steps is None exactly when no XAML body was read (FORMAT.md: an action's body is its .xaml file).
+    return Contract(wf.message_name or wf.name, wf.key, binding, False, inputs, outputs,
+                    parameters_known=wf.has_steps is not None)
+
+
+def _argument_type(argument: ActionArgument) -> str:
+    return f"{argument.type_label} of {argument.entity}" if argument.entity else argument.type_label
 
 
 def contract_of(component: Component) -> Contract | None:

@@ -90,6 +90,20 @@ class FlowTrigger:
     row_message: str | None = None  # SubscribeWebhookTrigger: 1 create, 2 delete, 3 update, 4 create or update…
 
 
+@dataclass(frozen=True, slots=True)
+class ActionArgument:
+    """A caller-visible argument of a custom process action, from its XAML ``<x:Members>``.
+
+    The platform-provided members (``InputEntities``, ``CreatedEntities``) and the Target of an
+    entity-bound action are not arguments callers pass, so the reader leaves them out."""
+
+    name: str
+    direction: str  # "input" | "output"
+    type_label: str  # "String", "EntityReference", "Picklist"…; an unknown XAML type as written
+    required: bool = False
+    entity: str | None = None  # ArgumentEntityAttribute: the table of an EntityReference / Entity argument
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Workflow(Component):
     """Any process record (``<Workflow>``): classic workflow, business rule, action, BPF, flow…"""
@@ -115,6 +129,8 @@ class Workflow(Component):
     primary_entity: str | None = None
     run_as: int | None = None
     is_transacted: bool | None = None
+    # Actions: <IsCustomProcessingStepAllowedForOtherPublishers>; None when the export does not write it (older ones)
+    steps_allowed_for_other_publishers: bool | None = None
     sdk_message_id: str | None = None
     message_name: str | None = None  # custom action: ``<prefix>_<UniqueName>``
     body_path: str | None = None  # package member of the XAML/JSON body
@@ -127,6 +143,7 @@ class Workflow(Component):
     flow_calls: tuple[FlowCall, ...] = ()
     flow_triggers: tuple[FlowTrigger, ...] = ()
     connection_references: tuple[str, ...] = ()  # logical names, lower-case
+    arguments: tuple[ActionArgument, ...] = ()  # XAML: an action's input and output arguments, in file order
 
     @property
     def state(self) -> str:

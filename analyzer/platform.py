@@ -244,6 +244,33 @@ class ParameterType(Choice):
         return f"type {value}"
 
 
+# A custom process action's argument types as its XAML writes them (``InArgument(mxs:Money)``, the
+# namespace prefix dropped), in the Custom API vocabulary above, so an action and a Custom API read the
+# same: the process designer offers the same eleven (Define process arguments,
+# https://learn.microsoft.com/power-apps/maker/data-platform/configure-actions). A type not listed keeps
+# the name it is written with.
+XAML_ARGUMENT_TYPES = {
+    "Boolean": ParameterType.BOOLEAN,
+    "DateTime": ParameterType.DATE_TIME,
+    "Decimal": ParameterType.DECIMAL,
+    "Double": ParameterType.FLOAT,
+    "Int32": ParameterType.INTEGER,
+    "Money": ParameterType.MONEY,
+    "OptionSetValue": ParameterType.PICKLIST,
+    "String": ParameterType.STRING,
+    "EntityReference": ParameterType.ENTITY_REFERENCE,
+    "Entity": ParameterType.ENTITY,
+    "EntityCollection": ParameterType.ENTITY_COLLECTION,
+}
+
+
+def xaml_argument_label(type_name: str) -> str:
+    """"Money" for ``mxs:Money``; the written name for a type the table does not list."""
+    local = type_name.rsplit(":", 1)[-1] if "(" not in type_name else type_name
+    known = XAML_ARGUMENT_TYPES.get(local)
+    return known.label if known is not None else type_name
+
+
 # ---------------------------------------------------------------------------
 # Solutions
 # ---------------------------------------------------------------------------

@@ -7,8 +7,8 @@ import re
 
 from lxml import etree
 
-from analyzer.model import FlowCall, FlowTrigger, InvokedMessage, SourceLocation, Workflow, norm_id
-from analyzer.platform import ProcessCategory
+from analyzer.model import ActionArgument, FlowCall, FlowTrigger, InvokedMessage, SourceLocation, Workflow, norm_id
+from analyzer.platform import ProcessCategory, xaml_argument_label
 from analyzer.reader.context import ReadContext
 from analyzer.reader.xmlparse import attr, csv_list, fields, flag, integer, line, local, parse_bytes, text
 
@@ -50,6 +50,8 @@ def read_workflow(elem: etree._Element, member: str, ctx: ReadContext) -> Workfl
         primary_entity=_entity(text(f, "PrimaryEntity")),
         run_as=integer(f, "RunAs"),
         is_transacted=flag(f, "IsTransacted") if text(f, "IsTransacted") is not None else None,
+        steps_allowed_for_other_publishers=flag(f, "IsCustomProcessingStepAllowedForOtherPublishers")
+        if text(f, "IsCustomProcessingStepAllowedForOtherPublishers") is not None else None,
         sdk_message_id=norm_id(text(f, "SdkMessageId")),
         body_path=body_member or (body_file.strip("/") if body_file else None),
         body_missing=bool(body_file) and body_member is None,
@@ -92,7 +94,44 @@ def read_xaml_body(ctx: ReadContext, member: str) -> dict:
             if child_id and child_id not in children:
                 children.append(child_id)
     return {"custom_activities": tuple(activities), "invoked_messages": tuple(invoked),
-            "child_workflows": tuple(children), "has_steps": _has_steps(root)}
+            "child_workflows": tuple(children), "has_steps": _has_steps(root), "arguments": _arguments(root)}
+
+
+# Members every process XAML declares for the platform's own use; callers never pass them.
+_PLATFORM_MEMBERS = {"inputentities", "createdentities"}
+_ARGUMENT_TYPE = re.compile(r"\s*(In|Out|InOut)Argument\((.*)\)\s*$", re.DOTALL)
+
+
+def _arguments(root) -> tuple[ActionArgument, ...]:
+    """An action's arguments: the ``<x:Property>`` children of ``<x:Members>`` (a direct child of the root,
+    so this looks at a few elements, not the whole body)."""
+    members = root.find("{*}Members")
+    if members is None:
+        return ()
+    found = []
+    for prop in members.iterfind("{*}Property"):
+        argument = _argument(prop)
+        if argument is not None:
+            found.append(argument)
+    return tuple(found)
+
+
+def _argument(prop) -> ActionArgument | None:
+    name = attr(prop, "Name")
+    match = _ARGUMENT_TYPE.match(attr(prop, "Type") or "")
+    if not name or name.lower() in _PLATFORM_MEMBERS or match is None:
+        return None
+    # ArgumentRequiredAttribute, ArgumentTargetAttribute, ArgumentDirectionAttribute, ArgumentEntityAttribute…
+    values = {local(a.tag): attr(a, "Value") or "" for block in prop.iterfind("{*}Property.Attributes") for a in block
+              if isinstance(a.tag, str)}
+    if values.get("argumenttargetattribute", "").lower() == "true":
+        return None  # the bound record of an entity-bound action: the platform passes it, not the caller
+    written = values.get("argumentdirectionattribute", "").lower()
+    direction = "output" if written == "output" or (not written and match.group(1) == "Out") else "input"
+    return ActionArgument(
+        name=name, direction=direction, type_label=xaml_argument_label(match.group(2).strip()),
+        required=values.get("argumentrequiredattribute", "").lower() == "true",
+        entity=values.get("argumententityattribute", "").lower() or None)
 
 
 def _has_steps(root) -> bool:
