@@ -9,6 +9,7 @@ from typing import Any
 from analyzer import options as rule_settings
 from analyzer.baseline import apply as apply_suppressions
 from analyzer.config import Suppression
+from analyzer.diff import DiffResult, diff_solutions
 from analyzer.errors import SolutionError
 from analyzer.graph import DependencyGraph, build_graph
 from analyzer.model import Solution
@@ -127,18 +128,53 @@ def analyze(paths: Iterable[str], *, select: Iterable[str] = (), ignore: Iterabl
             on_loaded: Callable[[], None] | None = None, map_file: str | None = None) -> AnalysisResult:
     """read -> graph -> rules -> suppressions and baseline -> result."""
     registry = registry or discover()
+    rules, options, severities = _settings(registry, select, ignore, options, severities, suppress)
+    solutions = load_all(paths, limits, jobs, on_loaded, map_file)
+    result = run_packages(solutions, rules, options=options, severities=severities, on_loaded=on_loaded)
+    return _suppressed(result, suppress, baseline)
+
+
+def _settings(registry: Registry, select: Iterable[str], ignore: Iterable[str],
+              options: dict[str, dict[str, Any]] | None, severities: dict[str, Severity] | None,
+              suppress: list[Suppression] | None) -> tuple[list[Rule], dict, dict]:
+    """The rules to run and their checked options and severities, refused before anything is read (the CLI
+    has checked its own, naming the file or the flag)."""
     select, ignore = list(select), list(ignore)
     if unknown := registry.unknown(select + ignore):
         raise SolutionError(f"no rule matches {', '.join(repr(u) for u in unknown)}; `dvsa rules` lists them")
-    # Checked before anything is read (the CLI has checked its own, naming the file or the flag).
     options = rule_settings.rule_options(registry, options or {})
     severities = rule_settings.severities(registry, severities or {})
     for entry in suppress or []:  # a misspelt rule would silently suppress nothing, and never be stale
         rule_settings.find_rule(registry, entry.rule, rule_settings.Place(None, f"suppress entry {entry.rule!r}"))
-    solutions = load_all(paths, limits, jobs, on_loaded, map_file)
-    result = run_packages(solutions, registry.select(select, ignore), options=options, severities=severities,
-                          on_loaded=on_loaded)
+    return registry.select(select, ignore), options, severities
+
+
+def _suppressed(result: AnalysisResult, suppress: list[Suppression] | None,
+                baseline: set[tuple[str, str]] | None) -> AnalysisResult:
     if suppress or baseline:
         run = {r.id for r in result.rules} | {r.name for r in result.rules}
         result.findings, result.stale = apply_suppressions(result.findings, suppress or [], baseline or set(), run)
     return result
+
+
+def diff_analysis(old_paths: Iterable[str], new_paths: Iterable[str], *, with_paths: Iterable[str] = (),
+                  select: Iterable[str] = (), ignore: Iterable[str] = (), registry: Registry | None = None,
+                  options: dict[str, dict[str, Any]] | None = None, severities: dict[str, Severity] | None = None,
+                  suppress: list[Suppression] | None = None, baseline: set[tuple[str, str]] | None = None,
+                  limits: Limits | None = None, map_file: str | None = None,
+                  on_loaded: Callable[[], None] | None = None) -> DiffResult:
+    """``dvsa diff``: what NEW changed against OLD, and the rules over NEW with OLD as ``previous``.
+
+    The ``with_paths`` solutions (a base solution NEW builds on, an extension that calls it) are context on
+    both sides, so a message or plug-in type they define is named the same in OLD and NEW; they are not
+    compared themselves."""
+    registry = registry or discover()
+    rules, options, severities = _settings(registry, select, ignore, options, severities, suppress)
+    old = load_all(old_paths, limits, on_loaded=on_loaded, map_file=map_file)
+    new = load_all(new_paths, limits, on_loaded=on_loaded, map_file=map_file)
+    context = load_all(with_paths, limits, on_loaded=on_loaded, map_file=map_file)
+    old_graph, new_graph = build_graph(old + context), build_graph(new + context)
+    result = run_rules(new + context, rules, graph=new_graph, options=options, severities=severities,
+                       on_loaded=on_loaded, previous=Previous(old, old_graph))
+    changes = diff_solutions(old, old_graph, new, new_graph)
+    return DiffResult(changes, _suppressed(result, suppress, baseline))
