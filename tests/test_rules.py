@@ -234,6 +234,19 @@ def test_a_pair_runs_the_rule_with_the_old_side(tmp_path):
     assert seen["old"] is None
 
 
+# Rules that compare two versions: in `dvsa check` (no OLD side) they have nothing to compare.
+NEEDS_OLD = {"DV501", "DV502", "DV503", "DV507"}
+PAIRS_NEEDING_OLD = [c for c in CASES if is_pair(c) and c.name.split("-")[0] in NEEDS_OLD]
+
+
+@pytest.mark.parametrize("case", PAIRS_NEEDING_OLD, ids=[c.name for c in PAIRS_NEEDING_OLD])
+def test_a_lifecycle_rule_finds_nothing_without_the_old_side(case, tmp_path):
+    rule, expected, sides, options = case_setup(case)
+    assert expected.get("fail"), "a pair case whose rule fails nothing proves nothing here"
+    alone = {side: folders for side, folders in built(sides, native, tmp_path).items() if side != "old"}
+    assert analyze_case(alone, rule, options).findings == []
+
+
 UNPACKED = [f for c in CASES for f in all_folders(c) if is_unpacked(f)]
 
 
