@@ -30,12 +30,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analyzer.errors import SolutionError
-from analyzer.reader.package import Package
+from analyzer.reader.package import MiB, Package, read_regular
 from analyzer.reader.xmlparse import attr, line, local, parse_bytes
 
 _KINDS = {"folder": "Folder", "filetofile": "FileToFile", "filetopath": "FileToPath"}
 _SPKL_KINDS = {"folder": "Folder", "file": "FileToFile", "path": "FileToPath"}
 _MAX_WALKED_FILES = 200_000  # a `to` of "C:\**" must not walk a whole disk
+_MAX_MAPPING_BYTES = 16 * MiB  # real mapping files and spkl.json are a few KiB
 
 
 @dataclass(frozen=True)
@@ -134,10 +135,8 @@ def read_spkl(path: str, folder: Path) -> Mapping | None:
 
 
 def _read_bytes(path: str) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise SolutionError(f"cannot read the mapping file ({exc.strerror or exc})", None, path) from None
+    # The package's file-access policy: a FIFO or /dev/zero given as --map must not hang or fill memory.
+    return read_regular(path, path, _MAX_MAPPING_BYTES)
 
 
 def _spkl_json(path: str) -> dict:

@@ -1,0 +1,188 @@
+"""What a pull request can put in a repository (issue 13): special files, symbolic links, deep and
+unreadable trees, huge and oddly named zip members, interrupts, impossible output paths.
+
+dvsa runs in a subprocess with a timeout, so a hang fails the test instead of hanging CI. Each case
+ends with one line ``error: …`` and exit 2 (or a clean run), never a traceback, never a changed input.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "fixtures" / "solutions" / "contoso_approvals"
+
+needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no mkfifo on this platform")
+not_root = pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0,
+                              reason="root reads any file whatever its permissions")
+
+
+def dvsa(*args, timeout: float = 60, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "analyzer", *map(str, args)], capture_output=True, text=True,
+                          timeout=timeout, cwd=cwd)
+
+
+def one_line_error(result: subprocess.CompletedProcess, *fragments: str) -> str:
+    assert result.returncode == 2, (result.returncode, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ") and "internal error" not in lines[0], lines[0]
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+    return lines[0]
+
+
+def digest(folder: Path) -> str:
+    """A hash of every name, kind and (regular) content under ``folder``, links not followed."""
+    h = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        mode = path.lstat().st_mode
+        h.update(f"{path.relative_to(folder)}:{stat.S_IFMT(mode)}".encode())
+        if stat.S_ISREG(mode):
+            h.update(path.read_bytes())
+        elif stat.S_ISLNK(mode):
+            h.update(os.readlink(path).encode())
+    return h.hexdigest()
+
+
+@pytest.fixture
+def package(tmp_path) -> Path:
+    copy = tmp_path / "repo" / "pkg"
+    shutil.copytree(SAMPLE, copy)
+    return copy
+
+
+# --- special files ------------------------------------------------------------------------------
+
+@needs_fifo
+@pytest.mark.parametrize("member", ["Other/Customizations.xml",
+                                    "Workflows/StampDecisionDate-674E52B8-3C3C-F011-A5D1-7C1E52B80449.xaml",
+                                    "Other/unused.data.xml"])
+def test_fifo_in_a_folder_is_refused_not_waited_on(package, member):
+    target = package / member
+    target.unlink(missing_ok=True)
+    os.mkfifo(target)
+    before = digest(package)
+    one_line_error(dvsa("check", package, timeout=30), f"!{member}: not a regular file")
+    assert digest(package) == before
+
+
+def test_character_device_in_a_folder_is_refused(package):
+    target = package / "Other" / "Customizations.xml"
+    target.unlink()
+    try:
+        os.mknod(target, stat.S_IFCHR | 0o600, os.makedev(1, 5))  # a copy of /dev/zero
+    except (PermissionError, AttributeError, OSError):
+        pytest.skip("cannot create a device node here")
+    one_line_error(dvsa("inventory", package, timeout=30), "Customizations.xml: not a regular file")
+
+
+@needs_fifo
+def test_fifo_and_devices_as_the_path_argument(tmp_path):
+    fifo = tmp_path / "export.zip"
+    os.mkfifo(fifo)
+    one_line_error(dvsa("inventory", fifo, timeout=30), f"{fifo}: not a regular file")
+    for device in ("/dev/zero", "/dev/urandom"):
+        if os.path.exists(device):
+            one_line_error(dvsa("check", device, timeout=30), f"{device}: not a regular file")
+
+
+@needs_fifo
+def test_fifo_as_the_mapping_file(package, tmp_path):
+    fifo = tmp_path / "map.xml"
+    os.mkfifo(fifo)
+    one_line_error(dvsa("check", "--map", fifo, package, timeout=30), "not a regular file")
+
+
+# --- symbolic links -----------------------------------------------------------------------------
+
+def test_link_to_a_file_outside_the_package_is_refused(package, tmp_path):
+    secret = tmp_path / "secret.xml"
+    secret.write_text("<ImportExportXml>TOP-SECRET</ImportExportXml>")
+    (package / "Other" / "Customizations.xml").unlink()
+    (package / "Other" / "Customizations.xml").symlink_to(secret)
+    line = one_line_error(dvsa("check", package, timeout=30), "Customizations.xml: symbolic link points outside")
+    assert "TOP-SECRET" not in line
+
+
+def test_link_to_a_device_is_refused(package):
+    (package / "Other" / "extra.xml").symlink_to("/dev/zero")
+    one_line_error(dvsa("inventory", package, timeout=30), "extra.xml")
+
+
+def test_link_inside_the_package_is_followed(package):
+    plain = dvsa("inventory", "--format", "json", package)
+    real = package / "Other" / "Customizations.xml"
+    moved = package / "Other" / "real-customizations.xml.bak"
+    real.rename(moved)
+    real.symlink_to(moved.name)
+    linked = dvsa("inventory", "--format", "json", package)
+    assert linked.returncode == 0, linked.stderr
+    assert linked.stdout == plain.stdout
+
+
+def test_link_into_the_repository_needs_follow_symlinks(package):
+    repo = package.parent
+    (repo / ".git").mkdir()
+    shared = repo / "shared"
+    shared.mkdir()
+    (package / "Other" / "Customizations.xml").rename(shared / "Customizations.xml")
+    (package / "Other" / "Customizations.xml").symlink_to(shared / "Customizations.xml")
+    one_line_error(dvsa("inventory", package, timeout=30), "--follow-symlinks")
+    followed = dvsa("--follow-symlinks", "inventory", package, timeout=30)
+    assert followed.returncode == 0, followed.stderr
+    assert "ContosoApprovals" in followed.stdout
+
+
+@pytest.mark.parametrize("make", ["parent", "pair"])
+def test_link_loops_are_detected(package, make):
+    if make == "parent":
+        (package / "Workflows" / "again").symlink_to("..")
+    else:
+        (package / "Other" / "a.xml").symlink_to("b.xml")
+        (package / "Other" / "b.xml").symlink_to("a.xml")
+    one_line_error(dvsa("inventory", package, timeout=30), "symbolic link loop")
+
+
+@needs_fifo
+def test_link_loop_as_the_path_argument(tmp_path):
+    (tmp_path / "a").symlink_to("b")
+    (tmp_path / "b").symlink_to("a")
+    one_line_error(dvsa("inventory", tmp_path / "a", timeout=30), "symbolic link loop")
+
+
+# --- deep and unreadable trees ------------------------------------------------------------------
+
+def test_a_folder_1000_levels_deep_is_walked_without_recursion(package):
+    folder = package / "WebResources"
+    for _ in range(1000):  # os.makedirs itself recurses: make one level at a time
+        folder = folder / "d"
+        folder.mkdir()
+    (folder / "deep.txt").write_text("x")
+    result = dvsa("inventory", package, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "ContosoApprovals" in result.stdout
+
+
+@not_root
+def test_unreadable_subfolder_is_an_error_like_an_unreadable_file(package):
+    folder = package / "SdkMessageProcessingSteps"
+    folder.chmod(0)
+    try:
+        one_line_error(dvsa("check", package, timeout=30), "SdkMessageProcessingSteps: cannot read folder")
+    finally:
+        folder.chmod(0o755)
+    file = package / "Other" / "Customizations.xml"
+    file.chmod(0)
+    try:
+        one_line_error(dvsa("check", package, timeout=30), "Customizations.xml: cannot read file")
+    finally:
+        file.chmod(0o644)
