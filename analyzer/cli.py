@@ -65,11 +65,20 @@ def _emit(text: str, output: str | None) -> None:
               help="Refuse a zip that inflates to more than this (zip-bomb guard).")
 @click.option("--max-ratio", type=click.FloatRange(1), default=200.0, show_default=True,
               help="Refuse a zip member compressed more than this many times (zip-bomb guard).")
+@click.option("--max-member-mb", type=click.IntRange(1, 2047), default=512, show_default=True,
+              help="Refuse a single zip member or file larger than this.")
+@click.option("--follow-symlinks", is_flag=True,
+              help="Follow symbolic links in a folder that resolve inside its repository (default: inside the "
+                   "package only).")
 @click.pass_context
-def main(ctx: click.Context, debug: bool, max_unzipped_mb: int, max_ratio: float) -> None:
+def main(ctx: click.Context, debug: bool, max_unzipped_mb: int, max_ratio: float, max_member_mb: int,
+         follow_symlinks: bool) -> None:
     """Offline analyzer for Dataverse / Dynamics 365 solution packages (.zip or unpacked folder)."""
     from analyzer.reader import Limits
-    ctx.obj = {"debug": debug, "limits": Limits(max_total_bytes=max_unzipped_mb * 1024 * 1024, max_ratio=max_ratio)}
+    mib = 1024 * 1024
+    ctx.obj = {"debug": debug, "limits": Limits(max_total_bytes=max_unzipped_mb * mib, max_ratio=max_ratio,
+                                                max_member_bytes=max_member_mb * mib,
+                                                follow_symlinks=follow_symlinks)}
 
 
 def _load_all(ctx: click.Context, paths: tuple[str, ...], jobs: int = 1, map_file: str | None = None):
