@@ -83,3 +83,51 @@ def contract_of(component: Component) -> Contract | None:
     if isinstance(component, Workflow) and component.is_action:
         return _action(component)
     return None
+
+
+def breaking_changes(old: Contract, new: Contract) -> list[str]:
+    """What in ``new`` breaks a caller written against ``old``, in words; [] when every old call still works.
+
+    Breaking: another binding or function-ness (a bound call names the record, a function is a GET), an
+    input removed, retyped or now required (or a new required one), an output removed or retyped. Adding
+    an optional input or an output is not. Parameters are compared only when both sides' are known."""
+    changes = []
+    if old.binding.lower() != new.binding.lower():
+        changes.append(f"binding changed from {old.binding} to {new.binding}")
+    if old.is_function != new.is_function:
+        changes.append("it is now a function" if new.is_function else "it is no longer a function")
+    if old.parameters_known and new.parameters_known:
+        changes += _input_changes(old, new) + _output_changes(old, new)
+    return changes
+
+
+def _input_changes(old: Contract, new: Contract) -> list[str]:
+    changes = []
+    for before in old.inputs:
+        after = new.input(before.name)
+        if after is None:
+            changes.append(f"input {before.name} ({before.type}) removed")
+        elif _retyped(before, after):
+            changes.append(f"input {before.name} retyped from {before.type} to {after.type}")
+        elif after.required and not before.required:
+            changes.append(f"input {before.name} is now required")
+    for after in new.inputs:
+        if after.required and old.input(after.name) is None:
+            changes.append(f"required input {after.name} ({after.type}) added")
+    return changes
+
+
+def _output_changes(old: Contract, new: Contract) -> list[str]:
+    changes = []
+    for before in old.outputs:
+        after = new.output(before.name)
+        if after is None:
+            changes.append(f"output {before.name} ({before.type}) removed")
+        elif _retyped(before, after):
+            changes.append(f"output {before.name} retyped from {before.type} to {after.type}")
+    return changes
+
+
+def _retyped(before: Parameter, after: Parameter) -> bool:
+    # Table names are logical names, case-insensitive; "EntityReference of account" vs "… of contact" differ.
+    return before.type.lower() != after.type.lower()
