@@ -35,7 +35,7 @@ from analyzer.model import (
     WebResource,
     Workflow,
 )
-from analyzer.platform import ImageType, Managed, Mode, ProcessMode, Stage, StepTypeAllowed
+from analyzer.platform import ImageType, Managed, Mode, ProcessMode, Stage, StepTypeAllowed, component_type_label
 from analyzer.result import AnalysisResult
 
 Value = str | int | bool | None | tuple[str, ...]
@@ -85,7 +85,11 @@ def _image_fields(step: Step) -> dict[str, Value]:
 
 
 def _parameter(p: Parameter, required_matters: bool) -> str:
-    return p.type + (("" if p.required else ", optional") if required_matters else "")
+    return p.type + ((", required" if p.required else ", optional") if required_matters else "")
+
+
+_UNKNOWN_PARAMETERS = "parameters unknown"
+_PARAMETER_FIELD = ("input '", "output '")
 
 
 def _contract_fields(contract: Contract | None) -> dict[str, Value]:
@@ -94,6 +98,8 @@ def _contract_fields(contract: Contract | None) -> dict[str, Value]:
     if contract is None:
         return {}
     fields: dict[str, Value] = {"binding": contract.binding, "function": contract.is_function}
+    if not contract.parameters_known:  # an action without its XAML body: its arguments are not known, not none
+        return {**fields, _UNKNOWN_PARAMETERS: True}
     fields.update({f"input '{p.name}'": _parameter(p, True) for p in contract.inputs})
     fields.update({f"output '{p.name}'": _parameter(p, False) for p in contract.outputs})
     return fields
@@ -224,6 +230,7 @@ class Entry:
     kind: str
     name: str
     title: str  # as messages name it: "cloud flow 'Approve'", "step 'Post Update'", "action contoso_Check"
+    short: str  # the name alone, as people search for it: "Approve", "contoso_Check", "account"
     group: str
     fields: dict[str, tuple[Value, Value]] = field(default_factory=dict)  # changed only: label -> (old, new)
 
@@ -255,9 +262,23 @@ def _title(c: Component) -> str:
     return c.display
 
 
+def _short(c: Component) -> str:
+    if isinstance(c, Workflow) and c.is_action and c.message_name:
+        return c.message_name
+    if isinstance(c, CustomApi):
+        return c.unique_name
+    if isinstance(c, Entity):
+        return c.logical_name or c.name
+    if isinstance(c, PluginType):
+        return c.type_name or c.name
+    if isinstance(c, OtherComponent):  # often named by its id alone: say what it is
+        return f"{c.name} ({component_type_label(c.type_code)})"
+    return c.name
+
+
 def _entry(c: Component, fields: dict | None = None) -> Entry:
     group = c.category_name if isinstance(c, Workflow) else c.kind
-    return Entry(c.key, c.kind, c.name, _title(c), group, fields or {})
+    return Entry(c.key, c.kind, c.name, _title(c), _short(c), group, fields or {})
 
 
 def _components(solutions: list[Solution]) -> dict[str, Component]:
@@ -270,6 +291,9 @@ def _components(solutions: list[Solution]) -> dict[str, Component]:
 
 
 def _changes(old: dict[str, Value], new: dict[str, Value]) -> dict[str, tuple[Value, Value]]:
+    if old.pop(_UNKNOWN_PARAMETERS, False) | new.pop(_UNKNOWN_PARAMETERS, False):
+        # One side's parameters are not known: comparing them would report every parameter added or removed.
+        old, new = ({k: v for k, v in side.items() if not k.startswith(_PARAMETER_FIELD)} for side in (old, new))
     labels = list(old) + [label for label in new if label not in old]
     return {label: (old.get(label), new.get(label)) for label in labels if old.get(label) != new.get(label)}
 
@@ -281,13 +305,15 @@ def _solution_entries(old: list[Solution], new: list[Solution], diff: Diff) -> N
     for name in sorted(set(before) | set(after)):
         o, n = before.get(name), after.get(name)
         s = n or o
-        entry = Entry(f"solution:{name}", "solution", s.unique_name, f"solution {s.unique_name}", "solution")
+        entry = Entry(f"solution:{name}", "solution", s.unique_name, f"solution {s.unique_name}", s.unique_name,
+                      "solution")
         if o is None:
             diff.added.append(entry)
         elif n is None:
             diff.removed.append(entry)
         elif fields := _changes({k: get(o) for k, get in SOLUTION_FIELDS}, {k: get(n) for k, get in SOLUTION_FIELDS}):
-            diff.changed.append(Entry(entry.key, "solution", s.unique_name, entry.title, "solution", fields))
+            diff.changed.append(Entry(entry.key, "solution", s.unique_name, entry.title, s.unique_name, "solution",
+                                      fields))
 
 
 def diff_solutions(old: list[Solution], old_graph: DependencyGraph,

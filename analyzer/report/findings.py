@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from analyzer.model import Solution
 from analyzer.result import AnalysisResult
 from analyzer.rule import Finding
 
@@ -21,6 +22,10 @@ def finding_record(f: Finding) -> dict:
     return record
 
 
+def solution_summary(s: Solution) -> dict:
+    return {"unique_name": s.unique_name, "version": s.version, "managed": s.managed_name, "layout": s.layout,
+            "path": s.path, "components": len(s.components)}
+
+
 def solution_summaries(result: AnalysisResult) -> list[dict]:
-    return [{"unique_name": s.unique_name, "version": s.version, "managed": s.managed_name, "layout": s.layout,
-             "path": s.path, "components": len(s.components)} for s in result.solutions]
+    return [solution_summary(s) for s in result.solutions]
