@@ -310,3 +310,22 @@ def dependents(ctx: click.Context, paths, key: str) -> None:
             via = "" if part == key else f" (through {describe(part)})"
             click.echo(f"  - {describe(dependent)}: {', '.join(sorted(types)).replace('_', ' ')}{via}")
             click.echo(f"      {dependent}")
+
+
+@main.command("order")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (atomically).")
+@click.pass_context
+def order_command(ctx: click.Context, paths, fmt: str, output: str | None) -> None:
+    """The order in which the given solutions must be imported.
+
+    From what each solution's components require of the others' and from the solutions its
+    MissingDependencies name. Solutions the set needs but does not contain are listed.
+    Exit 0 when an order exists, 1 when solutions need each other in a cycle, 2 bad input.
+    """
+    from analyzer.order import plan, to_json, to_text
+    with _errors(ctx.obj["debug"]):
+        found = plan(_load_all(ctx, paths))
+        _emit(to_json(found) if fmt == "json" else to_text(found), output)
+        sys.exit(EXIT_FINDINGS if found.order is None else EXIT_CLEAN)
