@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 
+from analyzer.contracts import Contract, contract_of
 from analyzer.graph import HANDLER, PROVIDED_BY, DependencyGraph
 from analyzer.model import (
     Component,
@@ -98,6 +99,26 @@ def custom_api_handler(api: CustomApi, graph: DependencyGraph) -> tuple[str, str
         names = " or ".join(p.unique_name for p in packages)
         return f"plug-in package {names} (types not listed in the export)", target
     return f"plug-in type {graph.name(target)} ({graph.external(target)})", target
+
+
+def contract_record(c: Component) -> dict | None:
+    """The message contract an action or Custom API defines (``analyzer.contracts``) as plain data; None
+    for other components. ``parameters_known`` is false for an action whose XAML body is missing."""
+    contract = contract_of(c)
+    if contract is None:
+        return None
+    return {
+        "message": contract.message, "binding": contract.binding, "is_function": contract.is_function,
+        "parameters_known": contract.parameters_known,
+        "inputs": [{"name": p.name, "type": p.type, "required": p.required} for p in contract.inputs],
+        "outputs": [{"name": p.name, "type": p.type} for p in contract.outputs],
+    }
+
+
+def contracts(s: Solution) -> list[tuple[Component, Contract]]:
+    """Every custom message the solution defines, with its contract, by message name."""
+    found = [(c, contract) for c in s.components if (contract := contract_of(c)) is not None]
+    return sorted(found, key=lambda pair: (pair[1].message.lower(), pair[0].key))
 
 
 def solution_record(s: Solution) -> dict:

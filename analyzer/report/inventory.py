@@ -6,8 +6,17 @@ import csv
 import io
 import json
 
+from analyzer.contracts import Contract
 from analyzer.graph import DependencyGraph, build_graph
-from analyzer.inventory import KIND_LABELS, component_record, custom_api_handler, solution_record, summary_lines
+from analyzer.inventory import (
+    KIND_LABELS,
+    component_record,
+    contract_record,
+    contracts,
+    custom_api_handler,
+    solution_record,
+    summary_lines,
+)
 from analyzer.messages import BY_NAME
 from analyzer.model import (
     Component,
@@ -109,13 +118,41 @@ def render_table(solutions: list[Solution], out, graph: DependencyGraph | None =
             for c in items:
                 out.write(f"    {_title(c)[:50]:<{width}}  {_detail(c, graph)}\n".rstrip() + "\n")
                 out.write(f"    {'':<{width}}  {c.key}\n")
+        _write_contracts(s, out)
+
+
+def _write_contracts(s: Solution, out) -> None:
+    """The "Message contracts" group: what a caller of each custom message sends and reads back."""
+    found = contracts(s)
+    if not found:
+        return
+    out.write(f"\n  Message contracts ({len(found)})\n")
+    for component, contract in found:
+        kind = "Custom API" if isinstance(component, CustomApi) else "action"
+        kind += " (function)" if contract.is_function else ""
+        out.write(f"    {contract.message}  {kind}, {contract.binding}\n")
+        for line in _contract_lines(contract):
+            out.write(f"      {line}\n")
+
+
+def _contract_lines(contract: Contract) -> list[str]:
+    if not contract.parameters_known:
+        return ["arguments unknown: the XAML body is not in the package"]
+    lines = [f"in   {p.name}: {p.type}{', required' if p.required else ', optional'}" for p in contract.inputs]
+    lines += [f"out  {p.name}: {p.type}" for p in contract.outputs]
+    return lines or ["no inputs, no outputs"]
+
+
+def _contract_field(c: Component) -> dict:
+    record = contract_record(c)
+    return {"contract": record} if record is not None else {}
 
 
 def render_json(solutions: list[Solution], out, graph: DependencyGraph | None = None) -> None:
     graph = graph or build_graph(solutions)
     doc = {
         "solutions": [solution_record(s) for s in solutions],
-        "components": [{**component_record(c), **_graph_fields(c, graph)}
+        "components": [{**component_record(c), **_graph_fields(c, graph), **_contract_field(c)}
                        for s in solutions for c in sorted(s.components, key=lambda c: c.key)],
     }
     json.dump(doc, out, indent=2, sort_keys=False)
