@@ -1,0 +1,235 @@
+"""``dvsa diff``: the component diff of two versions (analyzer/diff.py), its engine entry and its reports.
+
+Expected values come from the declarations in fixtures/diff/build.py (what each version of the fixture
+was built with), never from what the code printed."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS, FIXTURES, ROOT, SOLUTIONS, folder_members, unpacked_to_zip, write_members
+
+from analyzer.engine import diff_analysis
+
+RELEASE = FIXTURES / "diff" / "release"
+RENAMED = FIXTURES / "diff" / "renamed"
+
+ACTION = "workflow:6b0b9f3e-aaaa-4f6e-8d0c-000000000001"
+REMOVED_WORKFLOW = "workflow:6b0b9f3e-aaaa-4f6e-8d0c-000000000002"
+ADDED_FLOW = "workflow:6b0b9f3e-aaaa-4f6e-8d0c-000000000004"
+UPDATE_STEP = "step:7c1d0e4f-bbbb-4a1b-9c2d-000000000001"
+CREATE_STEP = "step:7c1d0e4f-bbbb-4a1b-9c2d-000000000002"
+REORDERED_STEP = "step:7c1d0e4f-bbbb-4a1b-9c2d-000000000003"
+API = "custom_api:contoso_getordersummary"
+ASSEMBLY = "plugin_assembly:5e2a0d6c-1111-4c3a-9d7e-0a0a0a0a0a01"
+
+
+def _diff(old, new, **kw):
+    return diff_analysis([str(old)], [str(new)], **kw).diff
+
+
+def _changed(diff) -> dict[str, dict]:
+    return {e.key: e.fields for e in diff.changed}
+
+
+def _as_zip(folder: Path, target: Path) -> Path:
+    return write_members(unpacked_to_zip(folder_members(folder)), target)
+
+
+@pytest.fixture(scope="module")
+def release():
+    return _diff(RELEASE / "old", RELEASE / "new")
+
+
+def test_added_and_removed_by_key(release):
+    assert [e.key for e in release.added] == [ADDED_FLOW]
+    assert [e.key for e in release.removed] == [REMOVED_WORKFLOW]
+    assert set(_changed(release)) == {"solution:contosoorders", ACTION, API, ASSEMBLY, UPDATE_STEP, CREATE_STEP}
+
+
+def test_solution_version(release):
+    assert _changed(release)["solution:contosoorders"] == {"version": ("1.2.0.0", "1.3.0.0")}
+
+
+def test_step_stage_rank_filtering_attributes_and_images(release):
+    fields = _changed(release)[UPDATE_STEP]
+    assert fields["stage"] == ("PreOperation", "PostOperation")  # 20 -> 40
+    assert fields["rank"] == (1, 2)
+    # "name,statuscode" -> "statuscode,name,description": one attribute added, the order is not a change
+    assert fields["filtering attributes"] == (("name", "statuscode"), ("description", "name", "statuscode"))
+    assert fields["image 'PreImage'"] == ("pre image (name, totalamount)", "pre image (name, statuscode, totalamount)")
+    assert fields["image 'PostImage'"] == (None, "post image (statuscode)")
+    assert set(fields) == {"stage", "rank", "filtering attributes", "image 'PreImage'", "image 'PostImage'"}
+
+
+def test_step_message_mode_and_plugin_type(release):
+    fields = _changed(release)[CREATE_STEP]
+    assert fields == {"message": ("Create", "Update"), "mode": ("sync", "async"),
+                      "plug-in type": ("Contoso.Orders.Plugins.OrderTotals", "Contoso.Orders.Plugins.OrderAudit")}
+
+
+def test_list_order_and_assembly_version_in_type_name_are_not_changes(release):
+    assert REORDERED_STEP not in _changed(release)
+
+
+def test_custom_api_contract(release):
+    fields = _changed(release)[API]
+    assert fields["binding"] == ("global", "entity salesorder")
+    assert fields["function"] == (False, True)
+    assert fields["allowed custom processing step type"] == ("None", "Sync and Async")
+    assert fields["input 'OrderId'"] == ("Guid, required", "String, required")  # retyped
+    assert fields["input 'Currency'"] == ("String, required", None)  # removed
+    assert fields["input 'IncludeLines'"] == (None, "Boolean, optional")  # added
+    assert fields["output 'LineCount'"] == (None, "Integer")
+    assert "output 'Summary'" not in fields
+
+
+def test_action_state_and_arguments(release):
+    fields = _changed(release)[ACTION]
+    assert fields["state"] == ("draft", "active")
+    assert fields["input 'Reason'"] == ("String, optional", "String, required")
+    assert fields["input 'Priority'"] == (None, "Integer, optional")
+    assert "input 'Order'" not in fields
+
+
+def test_assembly_version(release):
+    assert _changed(release)[ASSEMBLY] == {"version": ("1.0.0.0", "1.1.0.0")}
+
+
+def test_images_and_parameters_are_shown_on_their_parent(release):
+    keys = [e.key for e in release.added + release.removed + release.changed]
+    assert not [k for k in keys if k.startswith(("step_image:", "custom_api_request", "custom_api_response"))]
+
+
+@pytest.mark.parametrize("folder", [SOLUTIONS / "contoso_approvals", RELEASE / "old", RELEASE / "new"],
+                         ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_zip_against_its_unpacked_folder_is_empty(folder, tmp_path):
+    packed = _as_zip(folder, tmp_path / "export.zip")
+    assert _diff(packed, folder).empty
+    assert _diff(folder, packed).empty
+
+
+def test_zip_old_against_unpacked_new_is_the_same_diff(release, tmp_path):
+    mixed = _diff(_as_zip(RELEASE / "old", tmp_path / "old.zip"), RELEASE / "new")
+    assert _changed(mixed) == _changed(release)
+    assert [e.key for e in mixed.added] == [e.key for e in release.added]
+
+
+def test_whitespace_guid_case_and_braces_are_not_changes(tmp_path):
+    copy = shutil.copytree(RELEASE / "old", tmp_path / "old")
+    step = copy / "SdkMessageProcessingSteps" / "{7c1d0e4f-bbbb-4a1b-9c2d-000000000001}.xml"
+    text = step.read_text(encoding="utf-8-sig")
+    text = text.replace("{7c1d0e4f-bbbb-4a1b-9c2d-000000000001}", "7C1D0E4F-BBBB-4A1B-9C2D-000000000001")
+    text = text.replace("{20bebb1b-ea3e-db11-86a7-000a3a5473e8}", "{20BEBB1B-EA3E-DB11-86A7-000A3A5473E8}")
+    text = text.replace("<Rank>1</Rank>", "<Rank>\n    1\n  </Rank>")
+    step.write_text(text, encoding="utf-8-sig")
+    assert text != (RELEASE / "old" / step.relative_to(copy)).read_text(encoding="utf-8-sig")
+    assert _diff(RELEASE / "old", copy).empty
+
+
+def test_renamed_files_with_the_same_ids_are_a_change_of_name():
+    old_files = {p.name for p in (RENAMED / "old" / "Workflows").iterdir()}
+    new_files = {p.name for p in (RENAMED / "new" / "Workflows").iterdir()}
+    assert not old_files & new_files  # every file was renamed
+    diff = _diff(RENAMED / "old", RENAMED / "new")
+    assert not diff.added and not diff.removed
+    assert _changed(diff) == {REMOVED_WORKFLOW: {"name": ("Stamp Order Date", "Stamp Order Confirmation Date")}}
+
+
+def test_rules_see_the_old_side():
+    # DV504 compares OLD's contract with NEW's: it can only fire when the engine passes OLD as previous.
+    analysis = diff_analysis([str(RELEASE / "old")], [str(RELEASE / "new")], select=["DV504"]).analysis
+    assert {f.component.key for f in analysis.findings} == {ACTION, API}
+
+
+# --- the command ----------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def at_root(monkeypatch):
+    monkeypatch.chdir(ROOT)  # paths in the reports are the relative paths given
+
+
+# A fixed rule selection, so a rule added elsewhere does not change the golden files.
+GOLDEN_RULES = ["--select", "DV205,DV504"]
+
+
+def test_golden_text(invoke, golden, at_root):
+    result = invoke(1, ["diff", "fixtures/diff/release/old", "fixtures/diff/release/new", *GOLDEN_RULES])
+    golden("diff.txt", result.output)
+
+
+def test_golden_json(invoke, golden, at_root):
+    result = invoke(1, ["diff", "fixtures/diff/release/old", "fixtures/diff/release/new", "--format", "json",
+                        *GOLDEN_RULES])
+    doc = json.loads(result.output)
+    assert doc["added"] == [ADDED_FLOW] and doc["removed"] == [REMOVED_WORKFLOW]
+    step = next(c for c in doc["changed"] if c["key"] == UPDATE_STEP)
+    assert step["kind"] == "step" and step["name"] == "Post Update Order"
+    assert step["fields"]["stage"] == ["PreOperation", "PostOperation"]
+    assert doc["old"]["version"] == "1.2.0.0" and doc["new"]["version"] == "1.3.0.0"
+    assert doc["summary"]["added"] == 1 and doc["summary"]["removed"] == 1 and doc["summary"]["changed"] == 6
+    assert [f["rule"] for f in doc["findings"]].count("DV504") == 2  # the action and the Custom API
+    golden("diff.json", result.output)
+
+
+def test_text_groups_by_kind(invoke, at_root):
+    out = invoke(0, ["diff", "fixtures/diff/release/old", "fixtures/diff/release/new", "--fail-on", "never"]).output
+    assert "1 cloud flow added: 'Orders Notify Approver'" in out
+    assert "1 classic workflow removed: 'Stamp Order Date'" in out
+    assert "step 'Post Update Order' (stage PreOperation → PostOperation; rank 1 → 2;" in out
+
+
+def test_markdown_and_sarif(invoke, at_root):
+    args = ["diff", "fixtures/diff/release/old", "fixtures/diff/release/new", "--fail-on", "never"]
+    markdown = invoke(0, [*args, "--format", "markdown"]).output
+    assert markdown.startswith("## dvsa diff: ContosoOrders 1.2.0.0 → 1.3.0.0\n")
+    assert "- 1 cloud flow added: `Orders Notify Approver`" in markdown
+    assert "| error | DV504 breaking-contract-change |" in markdown
+    sarif = json.loads(invoke(0, [*args, "--format", "sarif"]).output)
+    assert "DV504" in {r["ruleId"] for r in sarif["runs"][0]["results"]}
+
+
+def test_exit_codes(invoke, at_root, tmp_path):
+    invoke(0, ["diff", "fixtures/diff/renamed/old", "fixtures/diff/renamed/new", "--fail-on", "error"])
+    invoke(1, ["diff", "fixtures/diff/release/old", "fixtures/diff/release/new"])  # DV504 errors
+    invoke(0, ["diff", "fixtures/diff/release/old", "fixtures/diff/release/new", "--select", "DV2"])
+    invoke(1, ["diff", "fixtures/diff/release/old", "fixtures/diff/release/new", "--select", "DV2",
+               "--fail-on", "warning"])  # DV205 on the step moved to Update
+    missing = invoke(2, ["diff", "fixtures/diff/release/old", str(tmp_path / "nope")])
+    assert missing.output.startswith("error: ") and missing.output.count("\n") == 1
+    invoke(2, ["diff", "fixtures/diff/release/old", "fixtures/diff/release/new", "--select", "DV999"])
+
+
+def test_output_file(invoke, at_root, tmp_path):
+    target = tmp_path / "diff.json"
+    invoke(0, ["diff", "fixtures/diff/renamed/old", "fixtures/diff/renamed/new", "--format", "json", "-o", target])
+    assert json.loads(target.read_text())["changed"][0]["fields"] == {
+        "name": ["Stamp Order Date", "Stamp Order Confirmation Date"]}
+
+
+# --- the real pair: Copilot Studio Kit, December 2025 (#22) -> January 2026 (#5) ---------------------------------
+
+KIT = "microsoft__Power-CAT-Copilot-Studio-Kit"
+_DATA_FILE = re.compile(r"-([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})\.[^.]+\.data\.xml$")
+
+
+def _workflow_ids(src: Path) -> set[str]:
+    """Workflow ids from the file names alone (``<Name>-<GUID>.json.data.xml``), independently of the reader."""
+    return {m.group(1).lower() for p in (src / "Workflows").glob("*.data.xml") if (m := _DATA_FILE.search(p.name))}
+
+
+def test_real_pair_added_workflows_are_the_new_files(corpus):
+    old = corpus / KIT / "CopilotStudioAccelerator-2025-12" / "SolutionPackage" / "src"
+    new = corpus / KIT / "CopilotStudioAccelerator" / "SolutionPackage" / "src"
+    expected = {f"workflow:{i}" for i in _workflow_ids(new) - _workflow_ids(old)}
+    assert expected  # the January release adds flows and business rules
+    result = diff_analysis([str(old)], [str(new)])
+    assert {e.key for e in result.diff.added if e.kind == "workflow"} == expected
+    gone = {f"workflow:{i}" for i in _workflow_ids(old) - _workflow_ids(new)}
+    assert {e.key for e in result.diff.removed if e.kind == "workflow"} == gone
+    assert "DV503" not in {f.rule for f in result.analysis.findings}  # 0.0.0.0 placeholder -> a real version
+    assert CORPUS.is_dir()
