@@ -114,7 +114,8 @@ FAIL_ON = {"error": 3, "warning": 2, "note": 1, "never": 99}
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "html"]), default="text",
+              show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file (atomically).")
 @click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default=None,
               help="Exit 1 when a finding at or above this severity remains.  [default: error]")
@@ -154,7 +155,8 @@ def check(ctx: click.Context, paths, fmt, output, fail_on, select, ignore, rule_
                          on_loaded=gc.freeze, map_file=map_file or config.map_file)
         buffer = io.StringIO()
         color = fmt == "text" and not output and sys.stdout.isatty()
-        FORMATS[fmt](result, buffer, color=color)
+        extra = {"diagram": _html_diagram(result)} if fmt == "html" else {}
+        FORMATS[fmt](result, buffer, color=color, **extra)
         _emit(buffer.getvalue(), output)
         if result.errors:  # one line, however many rules crashed; the report lists each
             crashed = "; ".join(f"{e.rule} ({e.message})" for e in result.errors)
@@ -163,6 +165,21 @@ def check(ctx: click.Context, paths, fmt, output, fail_on, select, ignore, rule_
         worst = max((f.severity.rank for f in result.findings if not f.suppressed), default=0)
         stale_fails = strict_baseline and bool(result.stale)
         sys.exit(EXIT_FINDINGS if worst >= FAIL_ON[fail_on] or stale_fails else EXIT_CLEAN)
+
+
+def _html_diagram(result):
+    """The HTML report's diagram, drawn here because the renderers and analyzer.diagram are sibling layers:
+    SVG when Graphviz's `dot` is installed, else the diagram's source for the page to show as code."""
+    import graphviz
+
+    from analyzer.diagram import DEFAULT_KINDS, to_digraph
+    from analyzer.report.html import Diagram
+    dot = to_digraph(result.graph, result.findings, kinds=DEFAULT_KINDS)
+    try:
+        return Diagram("svg", dot.pipe(format="svg").decode("utf-8"))
+    except graphviz.ExecutableNotFound:
+        return Diagram("dot", dot.source, note="Graphviz's `dot` is not installed, so this is the diagram's DOT "
+                                               "source: paste it into any Graphviz viewer.")
 
 
 def _rule_options(config, flags: tuple[str, ...]) -> dict:
