@@ -35,7 +35,7 @@ from analyzer.errors import SolutionError
 from analyzer.registry import Registry, discover
 from analyzer.rule import Severity
 
-KEYS = ("select", "ignore", "fail-on", "baseline", "map", "severity", "rules", "suppress")
+KEYS = ("select", "ignore", "fail-on", "baseline", "map", "max-diagram-nodes", "severity", "rules", "suppress")
 SUPPRESS_KEYS = ("rule", "component", "reason")
 FAIL_ON = ("error", "warning", "note", "never")
 
@@ -55,6 +55,7 @@ class Config:
     fail_on: str | None = None
     baseline: str | None = None
     map_file: str | None = None  # SolutionPackager mapping file for unpacked folders (--map)
+    max_diagram_nodes: int | None = None  # `dvsa graph` refuses a larger unfocused diagram
     severities: dict[str, Severity] = field(default_factory=dict)
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
     suppress: list[Suppression] = field(default_factory=list)
@@ -116,6 +117,11 @@ def load_config(path: Path, registry: Registry | None = None) -> Config:
         config.baseline = str(path.parent / _strings(table["baseline"], "baseline", p)[0])
     if "map" in table:
         config.map_file = str(path.parent / _strings(table["map"], "map", p)[0])
+    if "max-diagram-nodes" in table:
+        value = table["max-diagram-nodes"]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise SolutionError("max-diagram-nodes must be a whole number of at least 1", p)
+        config.max_diagram_nodes = value
     registry = registry or discover()
     for key in ("select", "ignore"):  # the engine checks them too, but could not name the file
         if unknown := registry.unknown(getattr(config, key)):

@@ -228,6 +228,48 @@ class DependencyGraph:
                     found.append((dependent, part, frozenset(types)))
         return found
 
+    def find(self, text: str) -> list[str]:
+        """The keys ``text`` names: a key, or (any case) a name, unique name, message name or display name.
+
+        A message and the action or Custom API that defines it share a name; deleting the definition
+        deletes the message, so the definition stands for both."""
+        text = text.strip()
+        if text in self.nx and self.nx.nodes[text].get("kind") != "solution":
+            return [text]
+        wanted = text.lower()
+        found = {key for key, data in self.nx.nodes(data=True)
+                 if data.get("kind") != "solution" and wanted in _names_of(key, data)}
+        defined = {key for key in found if self.definition_of(key) is not None and self.definition_of(key).key in found}
+        return sorted(found - defined)
+
+    def trace(self, key: str, *, requires: bool = False, transitive: bool = False) -> list[tuple[str, list[str]]]:
+        """What requires ``key`` (or, with ``requires``, what ``key`` requires): (component, path), in path
+        length then key order. A path runs the way the edges read, "A requires B": from the dependent to
+        ``key``, or from ``key`` to the requirement. Without ``transitive``, only the first step out, where
+        the parts deleted with ``key`` (its message, types, images, parameters) count as ``key`` itself."""
+        step = self.requires if requires else self.dependents
+        paths: dict[str, list[str]] = {key: [key]}
+        parts = {key}
+        frontier = [key]
+        while frontier:
+            following = []
+            for node in frontier:
+                for other in step(node):
+                    if other in paths or CONTAINS in self._types(node, other, requires):
+                        continue
+                    paths[other] = [*paths[node], other]
+                    part = not requires and node in parts and self._types(node, other, requires) <= PART_EDGES
+                    if part:
+                        parts.add(other)
+                    if part or transitive:
+                        following.append(other)
+            frontier = sorted(following)
+        found = [(k, path if requires else path[::-1]) for k, path in paths.items() if k not in parts]
+        return sorted(found, key=lambda item: (len(item[1]), item[0]))
+
+    def _types(self, node: str, other: str, requires: bool) -> frozenset[str]:
+        return self.edge_types(node, other) if requires else self.edge_types(other, node)
+
     def call_graph(self) -> nx.DiGraph:
         """Who runs whom: process -> message it calls -> the action, flows and steps that run on it.
 
@@ -245,6 +287,15 @@ class DependencyGraph:
             calls.add_edge(t, s, via="runs_step")
         self._call_graph = calls
         return calls
+
+
+def _names_of(key: str, data: dict) -> set[str]:
+    """Every name a node is known by, lower-case: its key, name, unique name, message name and display."""
+    c = data.get("component")
+    names = {key, str(data.get("name") or "")}
+    if c is not None:
+        names.update({c.name, c.display, getattr(c, "unique_name", None) or "", getattr(c, "message_name", None) or ""})
+    return {n.lower() for n in names if n}
 
 
 # --- building the graph from solutions -------------------------------------------------------
