@@ -262,71 +262,84 @@ def rules_command(ctx: click.Context, rule_id: str | None, markdown: bool) -> No
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["dot", "svg", "png"]), default="dot", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["dot", "svg", "png", "mermaid", "graphml", "json"]),
+              default="dot", show_default=True, help="svg and png need Graphviz's `dot` program.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (atomically).")
-@click.option("--focus", help="Draw only the neighbourhood of this component key (e.g. workflow:<id>).")
+@click.option("--focus", multiple=True, metavar="KEY_OR_NAME",
+              help="Draw only around this component: a key, unique name, message or display name (repeatable).")
 @click.option("--depth", type=click.IntRange(0, 20), default=None, help="Hops around --focus (default 2).")
-@click.option("--all-kinds", is_flag=True, help="Also draw tables, images, connection references, …")
+@click.option("--direction", type=click.Choice(["both", "requires", "required-by"]), default="both",
+              show_default=True, help="Which way to walk from --focus.")
+@click.option("--kinds", help="Keep only these component kinds, comma-separated (workflow,step,entity,…).")
+@click.option("--tables", is_flag=True, help="Also draw tables (hidden unless focused).")
+@click.option("--all-kinds", is_flag=True, help="Draw every kind: tables, parameters, roles, …")
+@click.option("--findings/--no-findings", default=True, show_default=True,
+              help="Outline components by their worst finding (runs the rules).")
 @click.option("--map", "map_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="SolutionPackager mapping file the unpacked folders are packed with (default: a spkl.json "
                    "above the folder).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="As for `dvsa check`.")
 @click.pass_context
-def graph(ctx: click.Context, paths, fmt, output, focus, depth, all_kinds, map_file) -> None:
+def graph(ctx: click.Context, paths, fmt, output, focus, depth, direction, kinds, tables, all_kinds, findings,
+          map_file, config_path) -> None:
     """Draw the dependency graph of processes, messages, steps, plug-ins and Custom APIs."""
-    import graphviz
-
-    from analyzer.diagram import DEFAULT_KINDS, to_digraph
+    from analyzer.diagram import DEFAULT_MAX_NODES, PICTURES, render, view
     from analyzer.engine import analyze
+    from analyzer.graph import build_graph
     with _errors(ctx.obj["debug"]):
-        result = analyze(paths, limits=ctx.obj["limits"], on_loaded=gc.freeze, map_file=map_file)
-        kinds = result.graph.kinds() if all_kinds else DEFAULT_KINDS
-        try:
-            dot = to_digraph(result.graph, result.findings, focus=focus, depth=depth, kinds=kinds)
-        except KeyError:
-            raise SolutionError(f"no component {focus!r} in the graph; `dvsa inventory` lists the keys") from None
-        if fmt == "dot":
-            _emit(dot.source, output)
-            return
-        try:
-            data = dot.pipe(format=fmt)
-        except graphviz.ExecutableNotFound:
-            raise SolutionError("Graphviz's `dot` program is not installed (apt-get install graphviz); "
-                                "--format dot works without it") from None
-        if output:
+        config = _config(config_path)
+        map_file = map_file or config.map_file
+        if findings:
+            result = analyze(paths, limits=ctx.obj["limits"], on_loaded=gc.freeze, map_file=map_file)
+            dependency_graph, found = result.graph, result.findings
+        else:
+            dependency_graph, found = build_graph(_load_all(ctx, paths, map_file=map_file)), []
+        chosen = _diagram_kinds(dependency_graph, kinds, all_kinds)
+        limit = (config.max_diagram_nodes or DEFAULT_MAX_NODES) if fmt in PICTURES else None
+        picture = view(dependency_graph, found, focus=focus, depth=depth, direction=direction, kinds=chosen,
+                       tables=tables, max_nodes=limit)
+        data = render(picture, fmt)
+        if isinstance(data, str):
+            _emit(data, output)
+        elif output:
             write_atomic_bytes(output, data)
         else:
             sys.stdout.buffer.write(data)
 
 
+def _diagram_kinds(graph, kinds: str | None, all_kinds: bool):
+    if all_kinds:
+        return graph.kinds() - {"solution"}
+    if kinds is None:
+        return None
+    known = graph.kinds() - {"solution"}
+    chosen = {"entity" if k.strip() == "table" else k.strip() for k in kinds.split(",") if k.strip()}
+    if unknown := sorted(chosen - known):
+        raise SolutionError(f"--kinds: no {', '.join(unknown)} in the analyzed solutions; "
+                            f"the kinds there: {', '.join(sorted(known))}")
+    return chosen
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--of", "key", required=True, help="The component key, e.g. workflow:<id> (see `dvsa inventory`).")
+@click.option("--of", "key", required=True, metavar="KEY_OR_NAME",
+              help="The component: a key (see `dvsa inventory`), unique name, message name or display name.")
+@click.option("--transitive", is_flag=True, help="Follow requirements to the end; each answer gives its path.")
+@click.option("--requires", is_flag=True, help="The other direction: what the component requires.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_context
-def dependents(ctx: click.Context, paths, key: str) -> None:
+def dependents(ctx: click.Context, paths, key: str, transitive: bool, requires: bool, fmt: str) -> None:
     """What blocks deleting a component: everything in the analyzed solutions that requires it."""
+    from analyzer.diagram import dependents as answer
+    from analyzer.diagram import resolve_one
     from analyzer.graph import build_graph
     with _errors(ctx.obj["debug"]):
         graph = build_graph(_load_all(ctx, paths))
-        key = key.strip()
-        if key not in graph:
-            raise SolutionError(f"no component {key!r} in the analyzed solutions; `dvsa inventory` lists the keys")
-
-        def describe(k: str) -> str:
-            c = graph.component(k)
-            kind = graph.node(k).get("kind", "")
-            text = c.display if c is not None else f"{'message' if kind == 'sdk_message' else kind} {graph.name(k)}"
-            where = f" [{c.solution}]" if c is not None else f" ({graph.external(k)})" if graph.external(k) else ""
-            return f"{text}{where}"
-
-        found = graph.blockers(key)
-        if not found:
-            click.echo(f"Nothing in the analyzed solutions blocks deleting {describe(key)}.")
-            return
-        click.echo(f"{len({d for d, _p, _t in found})} component(s) block deleting {describe(key)}:")
-        for dependent, part, types in found:
-            via = "" if part == key else f" (through {describe(part)})"
-            click.echo(f"  - {describe(dependent)}: {', '.join(sorted(types)).replace('_', ' ')}{via}")
-            click.echo(f"      {dependent}")
+        of = resolve_one(graph, key)
+        found = graph.trace(of, requires=requires, transitive=transitive)
+        text = (answer.to_json(graph, of, found, requires) if fmt == "json"
+                else answer.to_text(graph, of, found, requires, transitive))
+        click.echo(text, nl=False)
 
 
 @main.command("diff")
