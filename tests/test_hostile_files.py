@@ -13,6 +13,8 @@ import shutil
 import stat
 import subprocess
 import sys
+import warnings
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -167,7 +169,13 @@ def test_a_folder_1000_levels_deep_is_walked_without_recursion(package):
         folder = folder / "d"
         folder.mkdir()
     (folder / "deep.txt").write_text("x")
-    result = dvsa("inventory", package, timeout=60)
+    try:
+        result = dvsa("inventory", package, timeout=60)
+    finally:
+        (folder / "deep.txt").unlink()
+        while folder.name == "d":  # shutil.rmtree (pytest's clean-up) recurses too: undo level by level
+            folder.rmdir()
+            folder = folder.parent
     assert result.returncode == 0, result.stderr
     assert "ContosoApprovals" in result.stdout
 
@@ -186,3 +194,76 @@ def test_unreadable_subfolder_is_an_error_like_an_unreadable_file(package):
         one_line_error(dvsa("check", package, timeout=30), "Customizations.xml: cannot read file")
     finally:
         file.chmod(0o644)
+
+
+# --- zip members: names and sizes -----------------------------------------------------------------
+
+MANIFEST = (SAMPLE / "Other" / "Solution.xml").read_bytes()
+CUSTOMIZATIONS = (SAMPLE / "Other" / "Customizations.xml").read_bytes()
+
+
+def make_zip(path: Path, members: list[tuple[str, bytes]], method: int = zipfile.ZIP_DEFLATED) -> Path:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns about the duplicate names these tests need
+        with zipfile.ZipFile(path, "w", method) as zf:
+            for name, data in members:
+                zf.writestr(zipfile.ZipInfo(name), data)
+    return path
+
+
+def test_member_with_an_empty_name(tmp_path):
+    z = make_zip(tmp_path / "e.zip", [("solution.xml", MANIFEST), ("customizations.xml", CUSTOMIZATIONS), ("", b"x")])
+    one_line_error(dvsa("inventory", z), "e.zip: zip has a member with an empty name")
+
+
+@pytest.mark.parametrize("second", ["customizations.xml", "Customizations.XML"])
+def test_members_with_the_same_name(tmp_path, second):
+    z = make_zip(tmp_path / "d.zip", [("solution.xml", MANIFEST), ("customizations.xml", CUSTOMIZATIONS),
+                                      (second, b"<ImportExportXml/>")])
+    one_line_error(dvsa("inventory", z), f"d.zip!{second}: zip has two members of the same name")
+
+
+def test_member_larger_than_the_limit_is_refused_from_its_header(tmp_path):
+    big = b"<ImportExportXml>" + os.urandom(3 * 1024 * 1024).hex().encode() + b"</ImportExportXml>"
+    z = make_zip(tmp_path / "big.zip", [("solution.xml", MANIFEST), ("customizations.xml", big)],
+                 zipfile.ZIP_STORED)
+    one_line_error(dvsa("--max-member-mb", "2", "inventory", z), "big.zip!customizations.xml: member is",
+                   "--max-member-mb")
+    assert dvsa("--max-member-mb", "8", "check", "--fail-on", "never", z).returncode in (0, 2)
+
+
+def test_file_that_grows_after_its_size_was_checked_is_stopped_while_reading(package):
+    # zipfile itself stops at a member's declared size (then fails its CRC); a folder's file can grow
+    # between fstat and read, so the cap counts what is really read.
+    from analyzer.errors import SolutionError
+    from analyzer.reader.package import Limits, open_package
+    member = "Other/Customizations.xml"
+    size = (package / member).stat().st_size
+    folder = open_package(str(package), Limits(max_member_bytes=size + 10))
+    with folder.open(member) as fh:
+        with open(package / member, "ab") as grow:
+            grow.write(b" " * 4096)
+        with pytest.raises(SolutionError, match=f"more than the limit of {size + 10} bytes"):
+            while fh.read(1024):
+                pass
+
+
+@pytest.mark.parametrize("layout", ["zip", "folder"])
+def test_xaml_and_manifest_are_refused_above_the_whole_read_limit(tmp_path, layout):
+    padding = b"<!--" + b"x" * (3 * 1024 * 1024) + b"-->"
+    huge_manifest = MANIFEST.replace(b"<ImportExportXml", padding + b"<ImportExportXml", 1)
+    if layout == "zip":
+        path = make_zip(tmp_path / "m.zip", [("solution.xml", huge_manifest), ("customizations.xml", CUSTOMIZATIONS)],
+                        zipfile.ZIP_STORED)
+    else:
+        path = tmp_path / "pkg"
+        shutil.copytree(SAMPLE, path)
+        (path / "Other" / "Solution.xml").write_bytes(huge_manifest)
+    one_line_error(dvsa("--max-member-mb", "2", "inventory", path), "olution.xml: member is")
+
+
+def test_error_positions_are_never_negative():
+    from analyzer.reader.package import Package
+    error = Package("x.zip", []).error("malformed XML: huge node", "customizations.xml", 1, -2147483000)
+    assert str(error) == "x.zip!customizations.xml:1: malformed XML: huge node"
+    assert Package("x.zip", []).error("m", "a.xml", -5, 3).line is None
