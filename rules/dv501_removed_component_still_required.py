@@ -114,12 +114,13 @@ def check(ctx: RuleContext):
     requires it and names the path.
 
     ## Why is this bad?
-    Upgrading a managed solution deletes the components the new version no longer contains.
-    Dataverse refuses to delete a component others depend on: the upgrade fails on the
-    dependency (or the delete stays blocked), and if the requirer is in the same solution,
-    the import leaves it pointing at something that is about to disappear. Registering a
-    plug-in step on a custom process action, for instance, creates a dependency that
-    prevents deleting the action.
+    Importing a managed solution as an upgrade (the default when a version is installed)
+    deletes the components the new version no longer contains. Dataverse refuses to delete a
+    component others depend on: the upgrade fails on the dependency (or the delete stays
+    blocked). Registering a plug-in step on a custom process action, for instance, creates a
+    dependency that prevents deleting the action. Imported as an update instead, nothing is
+    deleted: the component stays behind in the environment, no longer shipped by anyone,
+    and the next upgrade meets the same dependency.
 
     ## Example
     OLD ships action `contoso_Approve` and step 'Post Approve' (PostOperation, sync) on its
