@@ -283,3 +283,29 @@ def test_dv504_action_turned_custom_api_with_same_contract_is_clean(tmp_path):
         "contoso_Check", request_parameters=(b.ApiParameter("Reason"),),
         response_properties=(b.ApiParameter("Status"),)),))
     assert _dv504(old.write_folder(tmp_path / "old"), new.write_folder(tmp_path / "new")).findings == []
+
+
+def test_dv504_real_release_pair_changes_no_contract(corpus):
+    # #22 (December 2025) -> #5 (January 2026): the same Custom APIs and actions with the same parameters, read
+    # from the XML here, independently of the reader; so DV504 must say nothing.
+    kit = corpus / "microsoft__Power-CAT-Copilot-Studio-Kit"
+    old, new = kit / "CopilotStudioAccelerator-2025-12/SolutionPackage/src", kit / "CopilotStudioAccelerator/SolutionPackage/src"
+
+    def api_signatures(folder: Path) -> dict:
+        found = {}
+        for api in (folder / "customapis").iterdir():
+            root = ET.parse(api / "customapi.xml").getroot()
+            params = []
+            for file in api.glob("*/*/*.xml"):  # customapirequestparameters/<name>/…, customapiresponseproperties/…
+                param = ET.parse(file).getroot()
+                params.append((file.parent.parent.name, param.get("uniquename"), param.findtext("type"),
+                               param.findtext("isoptional")))
+            params.sort()
+            found[root.get("uniquename")] = (root.findtext("bindingtype"), root.findtext("isfunction"), params)
+        return found
+
+    signatures = api_signatures(new)
+    assert signatures and any(params for *_, params in signatures.values())
+    assert api_signatures(old) == signatures
+    result = _dv504(old, new)
+    assert result.findings == [] and result.errors == []
