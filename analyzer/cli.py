@@ -155,7 +155,7 @@ def check(ctx: click.Context, paths, fmt, output, fail_on, select, ignore, rule_
                          on_loaded=gc.freeze, map_file=map_file or config.map_file)
         buffer = io.StringIO()
         color = fmt == "text" and not output and sys.stdout.isatty()
-        extra = {"diagram": _html_diagram(result)} if fmt == "html" else {}
+        extra = {"diagram": _html_diagram(result, config.max_diagram_nodes)} if fmt == "html" else {}
         FORMATS[fmt](result, buffer, color=color, **extra)
         _emit(buffer.getvalue(), output)
         if result.errors:  # one line, however many rules crashed; the report lists each
@@ -167,19 +167,22 @@ def check(ctx: click.Context, paths, fmt, output, fail_on, select, ignore, rule_
         sys.exit(EXIT_FINDINGS if worst >= FAIL_ON[fail_on] or stale_fails else EXIT_CLEAN)
 
 
-def _html_diagram(result):
+def _html_diagram(result, max_nodes: int | None):
     """The HTML report's diagram, drawn here because the renderers and analyzer.diagram are sibling layers:
-    SVG when Graphviz's `dot` is installed, else the diagram's source for the page to show as code."""
-    import graphviz
+    SVG when Graphviz's `dot` is installed, else the Mermaid source; past max-diagram-nodes, only the hint."""
+    import shutil
 
-    from analyzer.diagram import DEFAULT_KINDS, to_digraph
+    from analyzer.diagram import DEFAULT_MAX_NODES, DiagramTooLarge, render, view
     from analyzer.report.html import Diagram
-    dot = to_digraph(result.graph, result.findings, kinds=DEFAULT_KINDS)
     try:
-        return Diagram("svg", dot.pipe(format="svg").decode("utf-8"))
-    except graphviz.ExecutableNotFound:
-        return Diagram("dot", dot.source, note="Graphviz's `dot` is not installed, so this is the diagram's DOT "
-                                               "source: paste it into any Graphviz viewer.")
+        picture = view(result.graph, result.findings, max_nodes=max_nodes or DEFAULT_MAX_NODES)
+    except DiagramTooLarge as exc:
+        return Diagram("none", "", note=f"No diagram of everything: {exc}. Use `dvsa graph`.")
+    if shutil.which("dot"):
+        return Diagram("svg", render(picture, "svg").decode("utf-8"))
+    return Diagram("mermaid", render(picture, "mermaid"),
+                   note="Graphviz's `dot` is not installed, so this is the diagram's Mermaid source: paste it into "
+                        "a ```mermaid block on GitHub, or install Graphviz and write the report again.")
 
 
 def _rule_options(config, flags: tuple[str, ...]) -> dict:

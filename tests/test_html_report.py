@@ -183,3 +183,18 @@ def test_hostile_page_runs_nothing(browser, result, tmp_path):
     assert seen["dialogs"] == [] and seen["errors"] == [] and seen["requests"] == [out.as_uri()]
     page.get_by_label("Text").fill("onerror=alert(2)")
     assert _visible_rows(page) == 1  # the hostile text is data the filter finds, not markup
+
+
+def test_diagram_over_the_limit_is_a_hint(result, tmp_path, monkeypatch):
+    """Past max-diagram-nodes the page carries `dvsa graph`'s hint instead of a hairball."""
+    drawn = {k for k in result.graph.nodes() if result.graph.node(k).get("kind") not in ("solution", "entity")}
+    limit = 3
+    assert len(drawn) > limit  # the fixture's diagram is larger than the limit set below
+    (tmp_path / "dvsa.toml").write_text(f"max-diagram-nodes = {limit}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    run = CliRunner().invoke(main, ["check", FIXTURE, "--format", "html", "-o", "report.html"])
+    assert run.exit_code in (0, 1), run.output
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    diagram = page[page.index('id="h-diagram"'):page.index('id="inventory"')]
+    assert "<svg" not in diagram and "<pre" not in diagram
+    assert f"more than max-diagram-nodes ({limit})" in diagram

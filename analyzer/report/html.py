@@ -282,6 +282,8 @@ def _diagram(diagram: Diagram | None) -> str:
     if diagram is None:
         return '<p class="none">No diagram was drawn for this report.</p>'
     note = f'<p class="note">{_e(diagram.note)}</p>' if diagram.note else ""
+    if not diagram.text:
+        return note or '<p class="none">No diagram was drawn for this report.</p>'
     if diagram.format == "svg":
         svg = _inline_svg(diagram.text)
         if svg is not None:
