@@ -32,7 +32,7 @@ from analyzer.graph import (
     DependencyGraph,
     node_keys,
 )
-from analyzer.model import DependencyNode, Solution
+from analyzer.model import DependencyNode, Entity, Solution
 from analyzer.platform import component_type_label
 
 # `solution="Name (version)"` on a MissingDependency's Required (FORMAT.md, MissingDependencies).
@@ -126,11 +126,19 @@ def requirements(solutions: list[Solution], graph: DependencyGraph) -> SolutionS
 
 
 def _shipped_by(graph: DependencyGraph, key: str) -> set[str]:
-    """The analyzed solutions that ship the component ``key`` (one shipped twice is in both)."""
-    if graph.component(key) is None:
+    """The analyzed solutions that ship the component ``key`` (one shipped twice is in both). A system table
+    (``account``, ``systemuser``) is in every environment: a solution that includes it to customize it is
+    not what another solution's step or flow on that table needs."""
+    c = graph.component(key)
+    if c is None or (isinstance(c, Entity) and _is_system_table(c)):
         return set()
     node = graph.node(key)
     return {node["solution"], *node.get("also_in", [])}
+
+
+def _is_system_table(table: Entity) -> bool:
+    # Custom tables carry their publisher's prefix ("contoso_request"); system tables do not (as in the graph).
+    return "_" not in table.logical_name
 
 
 def _from_graph(graph: DependencyGraph):
