@@ -20,6 +20,8 @@ is only in OLD). Each side is converted to the other layout on its own.
 
 from __future__ import annotations
 
+import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -245,6 +247,59 @@ def test_a_lifecycle_rule_finds_nothing_without_the_old_side(case, tmp_path):
     assert expected.get("fail"), "a pair case whose rule fails nothing proves nothing here"
     alone = {side: folders for side, folders in built(sides, native, tmp_path).items() if side != "old"}
     assert analyze_case(alone, rule, options).findings == []
+
+
+def lifecycle_findings(old_path: Path, new_path: Path) -> list:
+    rules = [discover().get(rule_id) for rule_id in sorted(NEEDS_OLD)]
+    old = [load(str(old_path))]
+    return run_rules([load(str(new_path))], rules, previous=Previous(old, build_graph(old))).findings
+
+
+def test_lifecycle_rules_on_the_real_release_pair(corpus):
+    """#22 -> #5, December 2025 and January 2026 releases of one solution: #22 is the 0.0.0.0 build placeholder,
+    both are pac "Both" folders (Managed 2), and nothing NEW drops is still required."""
+    kit = corpus / "microsoft__Power-CAT-Copilot-Studio-Kit"
+    old, new = kit / "CopilotStudioAccelerator-2025-12/SolutionPackage/src", kit / "CopilotStudioAccelerator/SolutionPackage/src"
+    assert "<Version>0.0.0.0</Version>" in (old / "Other/Solution.xml").read_text(encoding="utf-8-sig")
+    assert lifecycle_findings(old, new) == []
+
+
+def _field(text: str, tag: str) -> str:
+    found = re.search(rf"<{tag}>\{{?([^<}}]+)\}}?</{tag}>", text)
+    assert found, tag
+    return found.group(1).lower()
+
+
+def test_dv501_and_dv502_on_a_real_solution_edited_into_a_new_version(corpus, tmp_path):
+    """#1 (FedBizApps_RequestManagement) as OLD; NEW is a copy with one action's files deleted and another action
+    set to Draft. The expected keys are read from the files: the steps whose SdkMessageId is each action's
+    message id, and the workflow whose XAML invokes the deleted action's message."""
+    old = corpus / "carltoncolter__dyn-req-mgmt/SolutionPackage/package"
+    new = tmp_path / "package"
+    shutil.copytree(old, new)
+    removed = next((new / "Workflows").glob("ApplyTemplateGroup-*.xaml.data.xml"))
+    deactivated = next((new / "Workflows").glob("CheckApprovalStatus-*.xaml.data.xml"))
+    removed_text, deactivated_text = removed.read_text(encoding="utf-8-sig"), deactivated.read_text(encoding="utf-8-sig")
+    assert _field(deactivated_text, "StateCode") == "1"
+    for path in new.glob(f"Workflows/{removed.name.removesuffix('.data.xml')}*"):
+        path.unlink()
+    deactivated.write_text(deactivated_text.replace("<StateCode>1</StateCode>", "<StateCode>0</StateCode>")
+                           .replace("<StatusCode>2</StatusCode>", "<StatusCode>1</StatusCode>"), encoding="utf-8")
+
+    def steps_on(message_id: str) -> set[str]:
+        steps = [p.read_text(encoding="utf-8-sig") for p in (old / "SdkMessageProcessingSteps").glob("*.xml")]
+        return {"step:" + re.search(r'SdkMessageProcessingStepId="\{?([^"}]+)', text).group(1).lower()
+                for text in steps if _field(text, "SdkMessageId") == message_id}
+
+    message = "fdbzap_" + _field(removed_text, "UniqueName")
+    invokers = {f"workflow:{p.name.split('-', 1)[1].split('.')[0].lower()}"
+                for p in (old / "Workflows").glob("*.xaml") if f'SdkMessageName="{message}"' in p.read_text("utf-8")}
+    found = {(f.rule, f.component.key) for f in lifecycle_findings(old, new)}
+    expected_dv501 = {("DV501", key) for key in steps_on(_field(removed_text, "SdkMessageId")) | invokers}
+    deactivated_key = "workflow:" + deactivated.name.split("-", 1)[1].split(".")[0].lower()
+    assert steps_on(_field(deactivated_text, "SdkMessageId")), "the deactivated action has a step on its message"
+    assert len(expected_dv501) == 2  # one step and one workflow, by reading the files
+    assert found == expected_dv501 | {("DV502", deactivated_key), ("DV503", "solution:fedbizapps_requestmanagement")}
 
 
 UNPACKED = [f for c in CASES for f in all_folders(c) if is_unpacked(f)]
