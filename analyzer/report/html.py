@@ -55,8 +55,10 @@ def _belongs(f: Finding, path: str, unique_name: str) -> bool:
 
 
 def _badges(counts: dict[str, int]) -> str:
-    return " ".join(f'<span class="badge sev-{s.value}">{_plural(counts.get(s.value, 0), s.value)}</span>'
-                    for s in Severity)
+    def badge(s: Severity) -> str:
+        n = counts.get(s.value, 0)
+        return f'<span class="badge {f"sev-{s.value}" if n else "zero"}">{_plural(n, s.value)}</span>'
+    return " ".join(badge(s) for s in Severity)
 
 
 def _summary(result: AnalysisResult) -> str:
@@ -117,9 +119,10 @@ def _finding_row(index: int, f: Finding) -> str:
 
 
 def _filters(findings: list[Finding]) -> str:
-    rules = sorted({(f.rule, f.name) for f in findings})
+    rules = Counter((f.rule, f.name) for f in findings)
     severities = "".join(f'<option value="{s.value}">{s.value}</option>' for s in Severity)
-    rule_options = "".join(f'<option value="{_e(r)}">{_e(r)} {_e(n)}</option>' for r, n in rules)
+    rule_options = "".join(f'<option value="{_e(r)}">{_e(r)} {_e(n)} ({count})</option>'
+                           for (r, n), count in sorted(rules.items()))
     # Hidden until the script runs: without script there is nothing to filter with, only the full table.
     return ('<form id="filters" class="filters" hidden role="search" aria-controls="findings-table">'
             '<label for="f-severity">Severity</label><select id="f-severity">'
@@ -378,6 +381,7 @@ table.findings td{overflow-wrap:anywhere}
 .sev-error{color:var(--error);background:var(--error-bg)}
 .sev-warning{color:var(--warning);background:var(--warning-bg)}
 .sev-note{color:var(--note);background:var(--note-bg)}
+.badge.zero{color:var(--muted);background:#eef1f5;font-weight:400}
 tr.sev-row-error td:first-child{border-left:4px solid var(--error)}
 tr.sev-row-warning td:first-child{border-left:4px solid #d89a00}
 tr.sev-row-note td:first-child{border-left:4px solid var(--note)}
