@@ -290,11 +290,14 @@ class DependencyGraph:
 
 
 def _names_of(key: str, data: dict) -> set[str]:
-    """Every name a node is known by, lower-case: its key, name, unique name, message name and display."""
+    """Every name a node is known by, lower-case: its key, name, display, and the unique, message, logical,
+    schema or type name its kind has."""
     c = data.get("component")
     names = {key, str(data.get("name") or "")}
     if c is not None:
-        names.update({c.name, c.display, getattr(c, "unique_name", None) or "", getattr(c, "message_name", None) or ""})
+        names.update({c.name, c.display})
+        names.update(getattr(c, field, None) or "" for field in ("unique_name", "message_name", "logical_name",
+                                                                 "schema_name", "type_name"))
     return {n.lower() for n in names if n}
 
 

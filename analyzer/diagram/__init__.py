@@ -34,7 +34,7 @@ from analyzer.graph import (
     USES_CONNECTION,
     DependencyGraph,
 )
-from analyzer.model import PluginType, Step, StepImage, Workflow
+from analyzer.model import Entity, PluginType, Step, StepImage, Workflow
 from analyzer.platform import ProcessCategory, ProcessState
 from analyzer.rule import Finding, Severity
 
@@ -42,9 +42,10 @@ DEFAULT_MAX_NODES = 300  # `max-diagram-nodes` in [tool.dvsa]; beyond it a pictu
 DIRECTIONS = ("both", "requires", "required-by")
 
 # Graph kinds drawn without --kinds: processes, plug-ins, messages and what they run on. Tables come
-# with --tables or a focus on one; Custom API parameters, roles and option sets only with --kinds.
+# with --tables or a focus on one; web resources (no modelled references yet), Custom API parameters,
+# roles and option sets only with --kinds or a focus.
 DEFAULT_KINDS = frozenset({"workflow", "step", "step_image", "plugin_type", "plugin_assembly", "plugin_package",
-                           "custom_api", "sdk_message", "web_resource", "connection_reference"})
+                           "custom_api", "sdk_message", "connection_reference"})
 TABLE = "entity"
 
 
@@ -203,9 +204,16 @@ def _select(graph: DependencyGraph, shown: set[str], focus: set[str], depth: int
             for other in _neighbours(graph, key, direction):
                 if other in visible and other not in keys and CONTAINS not in _either(graph, key, other):
                     keys.add(other)
-                    following.append(other)
+                    if not _shared(graph, other):
+                        following.append(other)
         frontier = sorted(following)
     return keys
+
+
+def _shared(graph: DependencyGraph, key: str) -> bool:
+    """Shared infrastructure a walk stops at: a table, a connection reference or a platform message joins
+    everything that uses it (45 flows on one Dataverse connection), which says nothing about the focus."""
+    return graph.node(key).get("kind") in ("entity", "connection_reference") or graph.external(key) == PLATFORM
 
 
 def _neighbours(graph: DependencyGraph, key: str, direction: str) -> list[str]:
@@ -291,6 +299,8 @@ def _words(graph: DependencyGraph, key: str, c, look: str, state: str | None, ex
         return c.name, f"{c.image_type_name} {noun}"
     if isinstance(c, PluginType):
         return c.type_name or c.name, "custom workflow activity" if c.is_workflow_activity else noun
+    if isinstance(c, Entity):
+        return f"{c.name} ({c.logical_name})" if c.logical_name and c.logical_name != c.name else c.name, noun
     if c is not None:
         return getattr(c, "unique_name", None) or c.name, noun
     return graph.name(key), noun

@@ -71,8 +71,8 @@ def _node(dot: graphviz.Digraph, n: Node) -> None:
         attrs.update(fillcolor=LOOKS["external"].fill, color="grey55", fontcolor="grey30")
     if n.severity is not None:
         attrs.update(color=SEVERITY_COLOUR[n.severity], penwidth="2.5")
-    if n.focused:
-        attrs["penwidth"] = "3.5"
+    if n.focused:  # a double border: the outline colour stays free for findings
+        attrs["peripheries"] = "2"
     dot.node(node_id(n.key), _label(n), **attrs)
 
 
@@ -94,6 +94,8 @@ def _legend(dot: graphviz.Digraph, v: View) -> None:
                         color="grey55" if look == "external" else "grey40")
         if any(n.dashed and not n.external for n in v.nodes):
             legend.node("legend/dashed", "draft or disabled", shape="box", style="dashed", color="grey40")
+        if any(n.focused for n in v.nodes):
+            legend.node("legend/focus", "focus", shape="box", peripheries="2", color="grey40")
         for severity in v.severities():
             legend.node(f"legend/{severity.value}", f"has {severity.value} findings", shape="box",
                         color=SEVERITY_COLOUR[severity], penwidth="2.5")
