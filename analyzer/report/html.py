@@ -172,14 +172,15 @@ def _list(graph: DependencyGraph, keys: list[str], empty: str) -> str:
 
 
 def _parameters(title: str, params, with_required: bool) -> str:
-    if not params:
-        return f'<p class="none">No {title.lower()}.</p>'
+    if not params:  # the same heading as a table's, so inputs and outputs line up side by side
+        return f'<div><h5>{_e(title)}</h5><p class="none">None.</p></div>'
     head = '<th scope="col">Required</th>' if with_required else ""
     rows = "".join(f"<tr><td><code>{_e(p.name)}</code></td><td>{_e(p.type)}</td>"
                    + (f"<td>{'yes' if p.required else 'optional'}</td>" if with_required else "") + "</tr>"
                    for p in params)
-    return (f'<table class="grid small"><caption>{_e(title)}</caption><thead><tr><th scope="col">Name</th>'
-            f'<th scope="col">Type</th>{head}</tr></thead><tbody>{rows}</tbody></table>')
+    return (f'<div><h5 aria-hidden="true">{_e(title)}</h5><table class="grid small"><caption class="visually-hidden">'
+            f'{_e(title)}</caption><thead><tr><th scope="col">Name</th><th scope="col">Type</th>{head}</tr></thead>'
+            f"<tbody>{rows}</tbody></table></div>")
 
 
 def _binding(binding: str) -> str:
