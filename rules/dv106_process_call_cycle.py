@@ -1,4 +1,4 @@
-from itertools import islice
+from collections import deque
 
 import networkx as nx
 
@@ -6,10 +6,7 @@ from analyzer.model import Workflow
 from analyzer.platform import ProcessState
 from analyzer.rule import RuleContext, Severity, rule
 
-from ._calls import describe
-
-# Enough for any real solution; a hostile package cannot make the rule enumerate forever.
-MAX_CYCLES = 1000
+from ._calls import bounded, describe
 
 
 @rule(id="DV106", name="process-call-cycle", severity=Severity.ERROR,
@@ -22,8 +19,10 @@ def check(ctx: RuleContext):
     action (`InvokeSdkMessageActivity`), a workflow starting a child workflow, a cloud flow
     calling an action or Custom API (`PerformBoundAction`/`PerformUnboundAction`), a
     message starting the action workflow that defines it, and a message triggering a cloud
-    flow ("When an action is performed"). It reports every cycle in that graph once, on the
-    cycle member with the smallest component key, and tells the cycle in words.
+    flow ("When an action is performed"). It reports each loop once: each set of processes that
+    can all reach each other (a strongly connected component), on its member with the smallest
+    component key, and tells in words the shortest cycle through that member; other processes
+    caught in the same loop are named after it (the first 10, then a count).
 
     ## Why is this bad?
     A cycle makes each run start the next one. Synchronous parts (actions, real-time
@@ -48,8 +47,8 @@ def check(ctx: RuleContext):
     Conditions inside XAML and flows are not evaluated, so a cycle that a condition breaks
     at run time is still reported. What plug-in code calls is invisible, so cycles through
     plug-in steps are not found. Classic workflows triggered by record events (create,
-    update) are not linked to the messages that trigger them. At most 1,000 cycles are
-    enumerated.
+    update) are not linked to the messages that trigger them. Processes that loop together in
+    several cycles are one finding, not one per cycle.
 
     ## References
     - https://learn.microsoft.com/dotnet/api/microsoft.xrm.sdk.iexecutioncontext.depth
@@ -58,19 +57,42 @@ def check(ctx: RuleContext):
     """
     graph = ctx.graph
     calls = graph.call_graph()
-    for cycle in islice(nx.simple_cycles(calls), MAX_CYCLES):
-        members = [key for key in cycle if graph.component(key) is not None]
+    # Tarjan's components: linear in the call graph, where enumerating every cycle is exponential.
+    loops = [loop for loop in nx.strongly_connected_components(calls)
+             if len(loop) > 1 or any(calls.has_edge(k, k) for k in loop)]
+    for loop in loops:
+        members = sorted(key for key in loop if graph.component(key) is not None)
         if not members:
             continue
-        anchor = min(members)
-        start = cycle.index(anchor)
-        ordered = cycle[start:] + cycle[:start]
+        anchor = members[0]
+        ordered = _shortest_cycle(calls, anchor, loop)
         vias = [calls.edges[ordered[i], ordered[(i + 1) % len(ordered)]]["via"] for i in range(len(ordered))]
         text = describe(graph, ordered + [anchor], vias, closes=True)
-        inactive = [f"{c.display} is shipped {'Off' if c.is_flow else 'Draft'}" for key in members
+        inactive = [f"{c.display} is shipped {'Off' if c.is_flow else 'Draft'}" for key in ordered
                     if isinstance(c := graph.component(key), Workflow) and c.state_code == ProcessState.DRAFT]
         note = f" ({'; '.join(inactive)}: the loop starts once it is activated)" if inactive else ""
+        besides = [graph.component(key).display for key in members if key not in ordered]
+        also = f"; the same loop also takes in {bounded(besides)}" if besides else ""
         yield ctx.finding(
             graph.component(anchor),
-            f"processes call each other in a cycle: {text}{note}",
-            related=[key for key in ordered if key != anchor])
+            f"processes call each other in a cycle: {text}{note}{also}",
+            related=[key for key in ordered if key != anchor] + [key for key in members if key not in ordered])
+
+
+def _shortest_cycle(calls: nx.DiGraph, anchor: str, loop: set[str]) -> list[str]:
+    """The shortest cycle from ``anchor`` back to it inside ``loop`` (breadth-first, successors in sorted
+    order, so the same package always tells the same cycle): ``[anchor, …]`` without the closing anchor."""
+    parent: dict[str, str] = {}
+    queue = deque([anchor])
+    while queue:
+        key = queue.popleft()
+        for target in sorted(calls.successors(key)):
+            if target == anchor:
+                path = [key]
+                while path[-1] != anchor:
+                    path.append(parent[path[-1]])
+                return path[::-1]
+            if target in loop and target not in parent:
+                parent[target] = key
+                queue.append(target)
+    raise AssertionError("a strongly connected component always closes a cycle")

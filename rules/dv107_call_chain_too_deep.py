@@ -1,3 +1,5 @@
+import networkx as nx
+
 from analyzer import sdk_messages
 from analyzer.graph import DEFINED_BY
 from analyzer.model import Workflow
@@ -5,9 +7,6 @@ from analyzer.platform import ProcessCategory, ProcessMode, ProcessState
 from analyzer.rule import Option, RuleContext, Severity, rule
 
 from ._calls import describe
-
-# Paths tried per starting process; enough for real solutions, bounded for hostile ones.
-BUDGET = 20_000
 
 
 @rule(id="DV107", name="call-chain-too-deep", severity=Severity.WARNING,
@@ -51,7 +50,9 @@ def check(ctx: RuleContext):
     and classic workflows started by record events are not linked to those events, so real
     chains can be deeper than reported. Cloud flows, background workflows, child workflows
     and asynchronous steps are treated as starting a new chain. Draft processes are skipped.
-    A chain that loops is reported by DV106, not here.
+    A chain that loops is reported by DV106, not here: calls between processes of one loop are
+    not followed. The deepest chain from every process is computed once over the whole call
+    graph, so the rule's time grows with the graph's size, not with the number of paths.
 
     ## References
     - https://learn.microsoft.com/dotnet/api/microsoft.xrm.sdk.iexecutioncontext.depth
@@ -83,24 +84,22 @@ def check(ctx: RuleContext):
     def is_message(key: str) -> bool:
         return graph.node(key).get("kind") == "sdk_message"
 
-    reached = {target for key in calls if runs(key) for target, via in successors(key) if via == "invokes"}
+    sync = {key: successors(key) for key in calls}
+    reached = {target for key in calls if runs(key) for target, via in sync[key] if via == "invokes"}
+    deepest = _deepest(sync, is_message)
 
     def too_deep(root: str) -> tuple[list[str], list[str], int] | None:
-        """The first chain from ``root`` (sorted order) deeper than the limit, depth-first."""
-        budget = BUDGET
-        stack = [(root, [root], [], 1)]
-        while stack:
-            key, path, vias, depth = stack.pop()
-            if depth > limit:
-                return path, vias, depth
-            budget -= 1
-            if budget <= 0:
+        """The first chain from ``root`` (successors in sorted order) deeper than the limit: at each step the
+        first successor whose deepest chain still gets past it, the chain a sorted depth-first search finds."""
+        path, vias, depth = [root], [], 1
+        while depth <= limit:
+            step = next(((t, v) for t, v in deepest.edges.get(path[-1], ()) if depth + deepest.depth[t] > limit), None)
+            if step is None:
                 return None
-            for target, via in reversed(successors(key)):
-                if target in path:
-                    continue  # a cycle: DV106
-                stack.append((target, path + [target], vias + [via], depth + (1 if is_message(target) else 0)))
-        return None
+            path.append(step[0])
+            vias.append(step[1])
+            depth += 1 if is_message(step[0]) else 0
+        return path, vias, depth
 
     for process in ctx.components(Workflow):
         if not runs(process.key):
@@ -120,3 +119,33 @@ def check(ctx: RuleContext):
             f"depth limit of {limit}, where the platform aborts it as an infinite loop: "
             f"{describe(graph, path, vias)}",
             related=[key for key in path[1:] if graph.component(key) is not None])
+
+
+class _Deepest:
+    def __init__(self, edges: dict[str, list[tuple[str, str]]], depth: dict[str, int]):
+        self.edges = edges  # key -> its synchronous successors, calls inside a loop left out
+        self.depth = depth  # key -> messages on the deepest chain starting at key, key included
+
+
+def _deepest(sync: dict[str, list[tuple[str, str]]], is_message) -> _Deepest:
+    """Longest chains by dynamic programming over the loop-free graph (each loop's inner calls left out, as
+    DV106 reports them): every node is finished once, after its successors, in an iterative post-order."""
+    loops = nx.DiGraph((key, target) for key, targets in sync.items() for target, _via in targets)
+    loops.add_nodes_from(sync)
+    loop_of = {key: i for i, loop in enumerate(nx.strongly_connected_components(loops)) for key in loop}
+    edges = {key: [(t, v) for t, v in targets if loop_of[t] != loop_of[key]] for key, targets in sync.items()}
+    depth: dict[str, int] = {}
+    for start in edges:
+        stack = [start]
+        while stack:
+            key = stack[-1]
+            if key in depth:
+                stack.pop()
+                continue
+            pending = [t for t, _v in edges[key] if t not in depth]
+            if pending:
+                stack.extend(pending)
+                continue
+            stack.pop()
+            depth[key] = (1 if is_message(key) else 0) + max((depth[t] for t, _v in edges[key]), default=0)
+    return _Deepest(edges, depth)

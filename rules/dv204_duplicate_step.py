@@ -4,6 +4,8 @@ from analyzer.graph import HANDLER
 from analyzer.model import PluginType, Step
 from analyzer.rule import RuleContext, Severity, rule
 
+from ._calls import bounded
+
 
 def _type_name(ctx: RuleContext, key: str) -> str:
     c = ctx.graph.component(key)
@@ -20,8 +22,11 @@ def check(ctx: RuleContext):
     stage, execution mode, filtering attributes (compared as a set, case ignored) and unsecure
     configuration, and
     reports every group with more than one step. In each group the step with the smallest key
-    (its id) is taken as the registration to keep and every other step is reported, with the
-    rest of the group as related components: one finding per extra execution.
+    (its id) is taken as the registration to keep and every other step is reported: one finding
+    per extra execution, each naming the step to keep. The first extra step's finding tells the
+    whole group once: the other duplicates (the first 10 by name, then a count) and every member
+    as related components, so a thousand duplicates make a report a thousand lines long, not a
+    million.
 
     ## Why is this bad?
     Each registration runs the plug-in again for the same event: a synchronous duplicate makes
@@ -73,11 +78,21 @@ def check(ctx: RuleContext):
         filters = (f", filtering attributes {','.join(sorted(keep.filtering_attributes))}"
                    if keep.filtering_attributes else ", no filtering attributes")
         times = "twice" if len(members) == 2 else f"{len(members)} times"
-        for step in members[1:]:
+        for position, step in enumerate(members[1:]):
             # Duplicates often keep the generated name: tell them apart by id then.
-            kept = f"{keep.display} (id {keep.ident})" if keep.name == step.name else keep.display
-            yield ctx.finding(
-                step,
-                f"{step.display} duplicates {kept}: both run {type_name} on {ctx.graph.event_label(keep)} in "
-                f"{keep.stage_name}, {keep.mode_name}{filters}, so the plug-in runs {times} for every {message}",
-                related=[m.key for m in members if m.key != step.key])
+            kept = _distinct(keep, step)
+            text = (f"{step.display} duplicates {kept}: both run {type_name} on {ctx.graph.event_label(keep)} in "
+                    f"{keep.stage_name}, {keep.mode_name}{filters}, so the plug-in runs {times} for every {message}")
+            if position:  # the group is told once, on its first extra step: output stays linear in the steps
+                yield ctx.finding(step, text, related=[keep.key])
+                continue
+            others = members[2:]
+            if others:
+                text += f"; the other duplicates: {bounded([_distinct(o, step) for o in others])}"
+            yield ctx.finding(step, text, related=[m.key for m in members if m.key != step.key])
+
+
+
+def _distinct(step: Step, beside: Step) -> str:
+    return f"{step.display} (id {step.ident})" if step.name == beside.name else step.display
+
