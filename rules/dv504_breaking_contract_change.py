@@ -3,6 +3,7 @@ from __future__ import annotations
 from analyzer.contracts import Contract, breaking_changes, contract_of
 from analyzer.graph import CALLS, DEFINED_BY, INVOKES, REGISTERED_ON, TRIGGERED_BY, DependencyGraph
 from analyzer.model import Component, Step, Workflow
+from analyzer.platform import ProcessState
 from analyzer.rule import RuleContext, Severity, rule
 
 # Edges from something that sends a message (flow, XAML process) or runs on it (plug-in step, flow trigger).
@@ -44,6 +45,9 @@ def check(ctx: RuleContext):
     change is intended, change every listed caller in the same release, and look for callers
     outside the analyzed solutions (JavaScript, integrations, other environments).
 
+    An action that is Draft in OLD is not compared: its message did not exist while it was
+    deactivated, so no caller can rely on its old contract.
+
     ## Known limitations
     Only callers in the analyzed solutions are listed. An action whose XAML body is missing on
     either side has unknown arguments: only its binding is compared. An action's argument that is
@@ -78,10 +82,13 @@ def check(ctx: RuleContext):
 
 
 def _contracts(solutions) -> dict[str, Contract]:
-    """OLD's contracts by message name (lower-case); the first definition of a name wins, as in the graph."""
+    """OLD's contracts by message name (lower-case); the first definition of a name wins, as in the graph.
+    A Draft action is left out: its message did not exist, so no caller can depend on its contract."""
     found: dict[str, Contract] = {}
     for solution in solutions:
         for component in solution.components:
+            if isinstance(component, Workflow) and component.state_code != ProcessState.ACTIVATED:
+                continue
             contract = contract_of(component)
             if contract is not None:
                 found.setdefault(contract.message.lower(), contract)

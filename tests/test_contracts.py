@@ -309,3 +309,18 @@ def test_dv504_real_release_pair_changes_no_contract(corpus):
     assert api_signatures(old) == signatures
     result = _dv504(old, new)
     assert result.findings == [] and result.errors == []
+
+
+def test_dv504_action_draft_in_old_version_is_not_compared(tmp_path):
+    # A Draft action defines no message, so nobody called the old contract: an input removed is no break.
+    def check(state: int, *props: str) -> b.Workflow:
+        xaml = f"  <x:Members {NAMESPACES}>{''.join(props)}</x:Members>\n  <mxswa:Workflow />"
+        return b.action(ACTION_ID, "Check", "Check", "e0c00000-0000-4000-8000-000000000009", xaml=xaml, state=state)
+
+    reason = _prop("Reason", "InArgument(x:String)", Required="True", Direction="Input")
+    new = _package(check(1)).write_folder(tmp_path / "new")
+    assert _dv504(_package(check(0, reason)).write_folder(tmp_path / "draft"), new).findings == []
+    activated = _dv504(_package(check(1, reason)).write_folder(tmp_path / "active"), new).findings
+    assert [f.message.split(": ", 1)[1] for f in activated] == [
+        "input Reason (String) removed; nothing in the analyzed solutions calls or handles it "
+        "(callers elsewhere still send the old request)"]
