@@ -188,3 +188,18 @@ def test_missing_dot_says_how_to_install(invoke, monkeypatch):
     result = invoke(2, ["graph", CONTOSO, "--format", "png"])
     assert result.output.startswith("error: Graphviz's `dot` program is not installed: install Graphviz")
     assert result.output.count("\n") == 1
+
+
+def test_readme_diagram_is_the_tools_output(invoke):
+    """The README's Mermaid block and docs/contoso_approvals.svg come from the command the README shows."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- diagram:start -->\n```mermaid\n", 1)[1].split("```\n<!-- diagram:end -->", 1)[0]
+    args = ["graph", CONTOSO, "--focus", "contoso_CheckStatus", "--focus", "contoso_SubmitRequest", "--depth", "3"]
+    assert block == invoke(0, [*args, "--format", "mermaid"]).output
+    svg = etree.parse(str(ROOT / "docs" / "contoso_approvals.svg")).getroot()
+    texts = {t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")}
+    assert {"contoso_CheckStatus", "contoso_SubmitRequest", "Post Check Status", "legend"} <= texts
+    # Two actions, their messages, the step on each, the ActionPlugin type both run, the workflow calling one;
+    # edges: 2 defined by, 2 registered on, 2 handled by, 1 calls.
+    ids, edges = _mermaid(block)
+    assert len(ids) == 8 and len(edges) == 7
