@@ -4,6 +4,8 @@ from analyzer.model import Step
 from analyzer.platform import Mode
 from analyzer.rule import RuleContext, Severity, rule
 
+from ._calls import bounded
+
 
 @rule(id="DV210", name="rank-collision", severity=Severity.NOTE,
       title="Synchronous plug-in steps on the same event share an execution order",
@@ -14,8 +16,9 @@ def check(ctx: RuleContext):
     Groups the enabled synchronous plug-in steps by message, primary table and stage, and
     reports groups in which two or more steps have the same `<Rank>` (the Execution Order in
     the Plug-in Registration Tool). In each group of equal rank the step with the smallest key
-    is left alone and every other step is reported, with the rest of the group as related
-    components.
+    is left alone and every other step is reported. The first reported step's finding tells the
+    whole group (the other steps, the first 10 by name then a count, all of them as related
+    components); the others name the step left alone, so the report grows with the steps.
 
     ## Why is this bad?
     Within a stage, synchronous steps run from the lowest Execution Order to the highest.
@@ -65,10 +68,14 @@ def check(ctx: RuleContext):
             continue
         first = members[0]
         event = ctx.graph.event_label(first)
-        for step in members[1:]:
-            others = ", ".join(f"'{m.name}'" for m in members if m.key != step.key)
+        for position, step in enumerate(members[1:]):
+            if position:  # the whole group is told once, on its first step after ``first``: output stays linear
+                others, related = f"'{first.name}' and {len(members) - 2:,} other steps", [first.key]
+            else:
+                others = bounded([f"'{m.name}'" for m in members if m.key != step.key])
+                related = [m.key for m in members if m.key != step.key]
             yield ctx.finding(
                 step,
                 f"{step.display} has the same execution order (rank {step.rank}) as {others} on {event} "
                 f"in {step.stage_name}: the order in which they run is not guaranteed",
-                related=[m.key for m in members if m.key != step.key])
+                related=related)
