@@ -203,3 +203,23 @@ def test_readme_diagram_is_the_tools_output(invoke):
     # edges: 2 defined by, 2 registered on, 2 handled by, 1 calls.
     ids, edges = _mermaid(block)
     assert len(ids) == 8 and len(edges) == 7
+
+
+def test_hostile_names_stay_inside_their_labels():
+    from analyzer.graph import DependencyGraph
+    from analyzer.model import Workflow
+    graph = DependencyGraph()
+    name = 'Flow "A" | [B] {C} <D> #E\\F\nG\x07 & \ud800'
+    graph.add_component(Workflow(ident="w1", name=name, solution='Sol"ution', category=5, state_code=1))
+    graph.add_reference("sdk_message:x", "unresolved", "x]|y", kind="sdk_message")
+    graph.add_edge("workflow:w1", "sdk_message:x", "calls")
+    v = view(graph)
+    ids, edges = _mermaid(render(v, "mermaid"))
+    assert set(ids.values()) == {"workflow:w1", "sdk_message:x"} and len(edges) == 1
+    node_line = next(line for line in render(v, "mermaid").splitlines() if line.strip().startswith("n1("))
+    assert node_line.count('"') == 2  # the quotes that open and close the label, none from the name
+    root = etree.fromstring(render(v, "graphml").encode("utf-8"))  # control characters and the lone surrogate dropped
+    assert len(root.findall(".//{http://graphml.graphdrawing.org/xmlns}node")) == 2
+    assert json.loads(render(v, "json"))["nodes"][1]["solution"] == 'Sol"ution'
+    dot_line = next(line for line in render(v, "dot").splitlines() if line.strip().startswith('"workflow/w1" ['))
+    assert '\\"A\\"' in dot_line and "\\\\F G" in dot_line  # quotes escaped, backslash literal, newline a space

@@ -307,7 +307,9 @@ def _words(graph: DependencyGraph, key: str, c, look: str, state: str | None, ex
 
 
 def wrap(text: str, width: int = 36) -> list[str]:
-    """Long names broken where people would break them (after dots, spaces, colons), so a node stays narrow."""
+    """Long names broken where people would break them (after dots, spaces, colons), so a node stays narrow.
+    A package's names may hold newlines and control characters: they become spaces or go."""
+    text = "".join(ch if ch.isprintable() else " " if ch.isspace() else "" for ch in text)
     lines, line = [], ""
     for piece in _pieces(text):
         if line and len(line) + len(piece) > width:
