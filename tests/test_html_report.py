@@ -9,9 +9,11 @@ screenshot from this test.
 from __future__ import annotations
 
 import dataclasses
+import io
 import os
 import shutil
 from collections import Counter
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -199,3 +201,18 @@ def test_diagram_over_the_limit_is_a_hint(result, tmp_path, monkeypatch):
     diagram = page[page.index('id="h-diagram"'):page.index('id="inventory"')]
     assert "<svg" not in diagram and "<pre" not in diagram
     assert f"more than max-diagram-nodes ({limit})" in diagram
+
+
+def test_inventory_of_packages_the_drawn_graph_lacks(result):
+    """Two packages of one name: the run's graph holds only the newest, yet both inventories are listed
+    (the older one's steps with their messages, as `dvsa inventory` shows them)."""
+    from analyzer.graph import DependencyGraph
+    out = io.StringIO()
+    render(dataclasses.replace(result, graph=DependencyGraph()), out)
+    page = out.getvalue()
+    inventory = page[page.index('id="inventory"'):]
+    steps = [c for c in result.solutions[0].components if c.kind == "step"]
+    assert steps
+    for step in steps:
+        assert escape(step.name) in inventory
+    assert escape(result.graph.message_label(steps[0])) in inventory

@@ -19,7 +19,7 @@ from html import escape
 
 from analyzer import __version__
 from analyzer.contracts import Contract, contract_of
-from analyzer.graph import CALLS, DEFINED_BY, INVOKES, REGISTERED_ON, TRIGGERED_BY, DependencyGraph
+from analyzer.graph import CALLS, DEFINED_BY, INVOKES, REGISTERED_ON, TRIGGERED_BY, DependencyGraph, build_graph
 from analyzer.inventory import KIND_LABELS, custom_api_handler, summary_lines
 from analyzer.model import Component, CustomApi, Step, Workflow
 from analyzer.report.findings import finding_record
@@ -253,7 +253,16 @@ def _kind_table(items: list[Component], graph: DependencyGraph, caption: str) ->
             f"<tbody>{rows}</tbody></table>")
 
 
+def _inventory_graph(result: AnalysisResult) -> DependencyGraph:
+    """The run's graph, or, when two packages share a unique name (the run's graph then holds only the
+    newest), the graph of every package, as `dvsa inventory` builds it."""
+    if all(c.key in result.graph for s in result.solutions for c in s.components):
+        return result.graph
+    return build_graph(result.solutions)
+
+
 def _inventory(result: AnalysisResult) -> str:
+    graph = _inventory_graph(result)
     parts = []
     for s in result.solutions:
         lines = "".join(f"<li>{_e(line)}</li>" for line in summary_lines(s))
@@ -263,7 +272,7 @@ def _inventory(result: AnalysisResult) -> str:
             if items:
                 label = f"{many[:1].upper()}{many[1:]} ({len(items)})"
                 parts.append(f"<details><summary>{_e(label)}</summary>"
-                             f"{_kind_table(items, result.graph, f'{label} in {s.unique_name}')}</details>")
+                             f"{_kind_table(items, graph, f'{label} in {s.unique_name}')}</details>")
     return "".join(parts)
 
 
