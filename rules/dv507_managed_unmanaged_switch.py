@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from analyzer.model import Solution
 from analyzer.platform import Managed
 from analyzer.rule import RuleContext, Severity, rule
 
@@ -8,6 +9,13 @@ from .dv402_depends_on_unmanaged_layer import solution_summary
 
 # A pac "Both" folder (Managed 2) packs into either kind, so it is neither side of a switch.
 _KINDS = {Managed.UNMANAGED, Managed.MANAGED}
+_EXPORTS = {"zip", "extracted"}  # layouts of what an export ships; "unpacked" is a source folder
+
+
+def same_family(old: Solution, new: Solution) -> bool:
+    """Both are exports, or both source folders. A source folder's <Managed> says how it was unpacked, and a
+    pipeline that packs it, imports it into a build environment and exports it managed ships another kind."""
+    return (old.layout in _EXPORTS) == (new.layout in _EXPORTS)
 
 
 @rule(id="DV507", name="managed-unmanaged-switch", severity=Severity.WARNING,
@@ -40,14 +48,17 @@ def check(ctx: RuleContext):
 
     ## Known limitations
     A folder unpacked with `--packagetype Both` has `<Managed>2</Managed>`: it packs into
-    either kind, so it is not compared.
+    either kind, so it is not compared. An export (a .zip or its extracted folder) is not
+    compared with an unpacked source folder either: last release's managed zip against today's
+    unmanaged source is the normal pipeline (pack, import into a build environment, export
+    managed), not a switch.
 
     ## References
     - https://learn.microsoft.com/power-platform/alm/solution-concepts-alm
     - https://learn.microsoft.com/power-platform/alm/move-from-unmanaged-managed-alm
     """
     for old, new in solution_pairs(ctx):
-        if old.managed in _KINDS and new.managed in _KINDS and old.managed != new.managed:
+        if old.managed in _KINDS and new.managed in _KINDS and old.managed != new.managed and same_family(old, new):
             yield ctx.finding(
                 solution_summary(new),
                 f"solution {new.unique_name} is {Managed(new.managed).label} in the new package "
