@@ -5,7 +5,9 @@ from __future__ import annotations
 import gc
 import io
 import os
+import signal
 import sys
+import threading
 import traceback
 from contextlib import contextmanager
 
@@ -34,7 +36,10 @@ def _errors(debug: bool):
             traceback.print_exc()
         click.echo(_one_line(f"error: {exc}"), err=True)
         sys.exit(EXIT_ERROR)
-    except (KeyboardInterrupt, click.exceptions.Exit, click.ClickException, SystemExit):
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM (see _terminate_as_interrupt): the workers are stopped
+        click.echo("error: interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except (click.exceptions.Exit, click.ClickException, SystemExit):
         raise
     except BrokenPipeError:  # `dvsa … | head`: the reader left; say nothing more
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -45,6 +50,14 @@ def _errors(debug: bool):
         click.echo(_one_line(f"error: internal error: {type(exc).__name__}: {exc}") + " (run with --debug for details)",
                    err=True)
         sys.exit(EXIT_ERROR)
+
+
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a command stopped by Ctrl-C
+
+
+def _terminate_as_interrupt(signum, frame) -> None:
+    """SIGTERM (a CI runner cancelling the job) ends the run the way Ctrl-C does: one line, exit 130."""
+    raise KeyboardInterrupt
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -75,6 +88,8 @@ def main(ctx: click.Context, debug: bool, max_unzipped_mb: int, max_ratio: float
          follow_symlinks: bool) -> None:
     """Offline analyzer for Dataverse / Dynamics 365 solution packages (.zip or unpacked folder)."""
     from analyzer.reader import Limits
+    if threading.current_thread() is threading.main_thread():  # only there can Python install a handler
+        signal.signal(signal.SIGTERM, _terminate_as_interrupt)
     mib = 1024 * 1024
     ctx.obj = {"debug": debug, "limits": Limits(max_total_bytes=max_unzipped_mb * mib, max_ratio=max_ratio,
                                                 max_member_bytes=max_member_mb * mib,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -115,8 +116,34 @@ def load_all(paths: Iterable[str], limits: Limits | None = None, jobs: int = 1,
             if on_loaded:
                 on_loaded()
         return solutions
-    with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(paths)), initializer=_ignore_interrupts)
+    try:
         return list(pool.map(load, paths, [limits] * len(paths), [mapping] * len(paths)))
+    except BaseException:  # Ctrl-C, SIGTERM (the CLI raises KeyboardInterrupt for it), a bad package
+        _stop(pool)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _ignore_interrupts() -> None:
+    """In a worker: Ctrl-C reaches the whole process group, and the parent alone decides (see ``_stop``),
+    so a worker must not die printing its own traceback; SIGTERM (``_stop``) ends it at once, whatever
+    handler a forked worker inherited from the CLI."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel what has not started and end the workers now: a worker reading a 300 MB package would
+    otherwise finish it, and an interrupted run must leave no process behind. ``_processes`` is the
+    executor's own table of workers; Python 3.14's ``terminate_workers()`` is the public form."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    workers = list((getattr(pool, "_processes", None) or {}).values())
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        worker.join(timeout=5)
 
 
 def analyze(paths: Iterable[str], *, select: Iterable[str] = (), ignore: Iterable[str] = (),
