@@ -291,9 +291,11 @@ def _components(solutions: list[Solution]) -> dict[str, Component]:
 
 
 def _changes(old: dict[str, Value], new: dict[str, Value]) -> dict[str, tuple[Value, Value]]:
-    if old.pop(_UNKNOWN_PARAMETERS, False) | new.pop(_UNKNOWN_PARAMETERS, False):
+    """The fields whose values differ, as (old, new), in the table's order."""
+    if old.get(_UNKNOWN_PARAMETERS) or new.get(_UNKNOWN_PARAMETERS):
         # One side's parameters are not known: comparing them would report every parameter added or removed.
-        old, new = ({k: v for k, v in side.items() if not k.startswith(_PARAMETER_FIELD)} for side in (old, new))
+        old, new = ({k: v for k, v in side.items() if not k.startswith(_PARAMETER_FIELD) and k != _UNKNOWN_PARAMETERS}
+                    for side in (old, new))
     labels = list(old) + [label for label in new if label not in old]
     return {label: (old.get(label), new.get(label)) for label in labels if old.get(label) != new.get(label)}
 
