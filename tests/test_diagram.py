@@ -223,3 +223,17 @@ def test_hostile_names_stay_inside_their_labels():
     assert json.loads(render(v, "json"))["nodes"][1]["solution"] == 'Sol"ution'
     dot_line = next(line for line in render(v, "dot").splitlines() if line.strip().startswith('"workflow/w1" ['))
     assert '\\"A\\"' in dot_line and "\\\\F G" in dot_line  # quotes escaped, backslash literal, newline a space
+
+
+def test_mermaid_past_what_github_renders_is_refused():
+    from analyzer.errors import SolutionError
+    from analyzer.graph import DependencyGraph
+    graph = DependencyGraph()
+    for i in range(501):  # Mermaid's maxEdges is 500
+        graph.add_reference(f"sdk_message:m{i}", "platform", f"m{i}", kind="sdk_message")
+        graph.add_reference(f"sdk_message:n{i}", "platform", f"n{i}", kind="sdk_message")
+        graph.add_edge(f"sdk_message:m{i}", f"sdk_message:n{i}", "calls")
+    v = view(graph)
+    with pytest.raises(SolutionError, match="over what GitHub renders"):
+        render(v, "mermaid")
+    assert render(v, "dot").count(" -> ") == 501  # the other formats have no such limit
