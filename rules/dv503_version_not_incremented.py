@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from analyzer.model import Solution
 from analyzer.rule import RuleContext, Severity, rule
 
 from ._versions import solution_pairs
@@ -17,6 +18,12 @@ def version_parts(version: str) -> tuple[int, ...] | None:
 def is_placeholder(parts: tuple[int, ...]) -> bool:
     """0.0.0.0: a source folder whose version the build stamps in when it packs."""
     return not any(parts)
+
+
+def export_and_its_source(old: Solution, new: Solution) -> bool:
+    """One side is a source folder with the very version of the export on the other side: the folder was
+    unpacked from that export (or packs into it), and the build that packs it is what raises the version."""
+    return (old.layout == "unpacked") != (new.layout == "unpacked") and new.version.strip() == old.version.strip()
 
 
 @rule(id="DV503", name="version-not-incremented", severity=Severity.WARNING,
@@ -48,7 +55,10 @@ def check(ctx: RuleContext):
     ## Known limitations
     A version of `0.0.0.0` on either side is not a finding: unpacked source folders often
     carry it as a placeholder and get their real version at build time (`pac solution
-    version`, a pipeline task). A version that is not made of numbers is not compared.
+    version`, a pipeline task). For the same reason, an unpacked source folder with the same
+    version as an export (a .zip or its extracted folder) on the other side is not a finding:
+    it was unpacked from that release and the build raises the version; a lower version is.
+    A version that is not made of numbers is not compared.
 
     ## References
     - https://learn.microsoft.com/power-apps/maker/data-platform/update-solutions
@@ -58,7 +68,7 @@ def check(ctx: RuleContext):
         before, after = version_parts(old.version), version_parts(new.version)
         if before is None or after is None or is_placeholder(before) or is_placeholder(after):
             continue
-        if after <= before:
+        if after <= before and not export_and_its_source(old, new):
             word = "the same as" if after == before else "lower than"
             yield ctx.finding(
                 solution_summary(new),
