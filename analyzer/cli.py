@@ -66,9 +66,19 @@ def _emit(text: str, output: str | None) -> None:
     except UnicodeEncodeError:  # a lone surrogate (an undecodable file name in a folder): print it escaped
         text = text.encode("utf-8", "backslashreplace").decode("utf-8")
     if output:
-        write_atomic(output, text)
+        with _writing(output):
+            write_atomic(output, text)
     else:
         click.echo(text, nl=False)
+
+
+@contextmanager
+def _writing(path: str):
+    """-o onto a folder, into a read-only folder or onto /dev/full: one line naming the path, exit 2."""
+    try:
+        yield
+    except OSError as exc:
+        raise SolutionError(f"cannot write the output file ({exc.strerror or exc})", path) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -104,7 +114,7 @@ def _load_all(ctx: click.Context, paths: tuple[str, ...], jobs: int = 1, map_fil
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False),
+@click.option("-o", "--output", type=click.Path(),
               help="Write to this file (atomically) instead of stdout.")
 @click.option("--map", "map_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="SolutionPackager mapping file the unpacked folders are packed with (default: a spkl.json "
@@ -131,7 +141,7 @@ FAIL_ON = {"error": 3, "warning": 2, "note": 1, "never": 99}
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "html"]), default="text",
               show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file (atomically).")
+@click.option("-o", "--output", type=click.Path(), help="Write the report to this file (atomically).")
 @click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default=None,
               help="Exit 1 when a finding at or above this severity remains.  [default: error]")
 @click.option("--select", multiple=True, help="Rule ids, id prefixes or names to run (comma-separated, repeatable).")
@@ -221,7 +231,7 @@ def _config(path: str | None):
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=".dvsa-baseline.json", show_default=True,
+@click.option("-o", "--output", type=click.Path(), default=".dvsa-baseline.json", show_default=True,
               help="The baseline file to write (atomically).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="As for `dvsa check`.")
 @click.option("--option", "rule_options", multiple=True, metavar="RULE.NAME=VALUE", help="As for `dvsa check`.")
@@ -243,7 +253,8 @@ def baseline(ctx: click.Context, paths, output, config_path, rule_options) -> No
         if result.errors:
             raise SolutionError(f"{len(result.errors)} rule(s) crashed; no baseline written")
         doc = baseline_document([f for f in result.findings if not f.suppressed])
-        write_atomic(output, json.dumps(doc, indent=2) + "\n")
+        with _writing(output):
+            write_atomic(output, json.dumps(doc, indent=2) + "\n")
         click.echo(f"wrote {len(doc['entries'])} finding(s) to {output}")
 
 
@@ -282,7 +293,7 @@ def rules_command(ctx: click.Context, rule_id: str | None, markdown: bool) -> No
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["dot", "svg", "png", "mermaid", "graphml", "json"]),
               default="dot", show_default=True, help="svg and png need Graphviz's `dot` program.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (atomically).")
+@click.option("-o", "--output", type=click.Path(), help="Write to this file (atomically).")
 @click.option("--focus", multiple=True, metavar="KEY_OR_NAME",
               help="Draw only around this component: a key, unique name, message or display name (repeatable).")
 @click.option("--depth", type=click.IntRange(0, 20), default=None, help="Hops around --focus (default 2).")
@@ -320,7 +331,8 @@ def graph(ctx: click.Context, paths, fmt, output, focus, depth, direction, kinds
         if isinstance(data, str):
             _emit(data, output)
         elif output:
-            write_atomic_bytes(output, data)
+            with _writing(output):
+                write_atomic_bytes(output, data)
         else:
             sys.stdout.buffer.write(data)
 
@@ -367,7 +379,7 @@ def dependents(ctx: click.Context, paths, key: str, transitive: bool, requires: 
               help="Another solution both versions are analyzed with (a base or an extension; repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "markdown"]), default="text",
               show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file (atomically).")
+@click.option("-o", "--output", type=click.Path(), help="Write the report to this file (atomically).")
 @click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default=None,
               help="Exit 1 when a finding at or above this severity remains.  [default: error]")
 @click.option("--select", multiple=True, help="As for `dvsa check`.")
@@ -411,7 +423,7 @@ def diff_command(ctx: click.Context, old, new, with_paths, fmt, output, fail_on,
 @main.command("order")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (atomically).")
+@click.option("-o", "--output", type=click.Path(), help="Write to this file (atomically).")
 @click.pass_context
 def order_command(ctx: click.Context, paths, fmt: str, output: str | None) -> None:
     """The order in which the given solutions must be imported.

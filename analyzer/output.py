@@ -1,8 +1,14 @@
-"""Writing output files atomically: a reader never sees half a report."""
+"""Writing output files atomically: a reader never sees half a report.
+
+Every failure is an ``OSError`` carrying the path (a folder, a read-only folder, a full disk, a FIFO nobody
+reads); the CLI turns it into one line naming the path.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -14,15 +20,42 @@ def write_atomic(path: str, text: str) -> None:
 def write_atomic_bytes(path: str, data: bytes) -> None:
     """Write to a temporary file beside the target, then rename it over the target."""
     target = Path(path)
-    if target.exists() and not target.is_file():  # /dev/null, a FIFO: never replace a device by a file
-        with open(target, "wb") as fh:
-            fh.write(data)
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", path)
+    if mode is not None and not stat.S_ISREG(mode):  # /dev/null, /dev/full, a FIFO: never replace a device
+        _write_special(path, data)
         return
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException:  # an interrupt too: no half-written temporary file stays behind
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _write_special(path: str, data: bytes) -> None:
+    """Write into a device or FIFO in place. The open does not block: a FIFO that no process reads
+    would otherwise wait forever (ENXIO says so instead); writing then blocks as a pipe should."""
+    try:
+        fd = os.open(path, os.O_WRONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            raise OSError(errno.ENXIO, "a FIFO that no process reads", path) from None
+        raise
+    try:
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "wb") as fh:
+            fd = -1
+            fh.write(data)
+    except OSError as exc:
+        exc.filename = exc.filename or path
+        raise
+    finally:
+        if fd >= 0:
+            os.close(fd)

@@ -10,9 +10,11 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import stat
 import subprocess
 import sys
+import time
 import warnings
 import zipfile
 from pathlib import Path
@@ -267,3 +269,78 @@ def test_error_positions_are_never_negative():
     error = Package("x.zip", []).error("malformed XML: huge node", "customizations.xml", 1, -2147483000)
     assert str(error) == "x.zip!customizations.xml:1: malformed XML: huge node"
     assert Package("x.zip", []).error("m", "a.xml", -5, 3).line is None
+
+
+# --- interrupts ---------------------------------------------------------------------------------
+
+def _session_processes(sid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.getsid(int(entry)) == sid:
+                    found.append(int(entry))
+            except OSError:
+                pass
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir() or not hasattr(os, "killpg"), reason="needs /proc and process groups")
+@pytest.mark.parametrize("how", ["SIGINT to the group", "SIGTERM to dvsa"])
+def test_interrupt_during_parallel_check(tmp_path, how):
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import scale  # the benchmark's generator: packages slow enough to interrupt while the workers read
+    zips = [scale.calls_package(3000).write_zip(tmp_path / f"p{i}.zip") for i in range(3)]
+    out = tmp_path / "report.json"
+    proc = subprocess.Popen([sys.executable, "-m", "analyzer", "check", "-j", "2", "--format", "json", "-o", out,
+                             *zips], stderr=subprocess.PIPE, text=True, start_new_session=True, cwd=tmp_path)
+    time.sleep(1.5)  # the workers are reading by now (each package takes several seconds)
+    if how.startswith("SIGINT"):
+        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+    else:
+        os.kill(proc.pid, signal.SIGTERM)  # what a CI runner cancelling the job does
+    try:
+        err = proc.communicate(timeout=30)[1]
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, err
+    assert err.strip() == "error: interrupted"
+    time.sleep(0.5)
+    assert _session_processes(proc.pid) == []
+    assert list(tmp_path.glob("*.json")) == [] and list(tmp_path.glob(".report.json.*")) == []
+
+
+# --- -o corner cases ----------------------------------------------------------------------------
+
+def test_output_onto_a_folder(tmp_path):
+    one_line_error(dvsa("check", "-o", tmp_path, SAMPLE), f"{tmp_path}: cannot write the output file (is a folder")
+    one_line_error(dvsa("graph", "-o", tmp_path, SAMPLE), f"{tmp_path}: cannot write the output file")
+
+
+def test_output_onto_a_full_device():
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full")
+    one_line_error(dvsa("check", "-o", "/dev/full", SAMPLE), "/dev/full: cannot write the output file (No space")
+    one_line_error(dvsa("baseline", "-o", "/dev/full", SAMPLE), "/dev/full: cannot write the output file")
+
+
+def test_output_into_a_read_only_folder(tmp_path):
+    if os.geteuid() == 0:  # root writes anywhere it has a writable file system; /sys refuses even root
+        if not os.path.isdir("/sys"):
+            pytest.skip("no read-only folder for root here")
+        target = Path("/sys/dvsa-report.json")
+    else:
+        folder = tmp_path / "ro"
+        folder.mkdir()
+        folder.chmod(0o555)
+        target = folder / "report.json"
+    one_line_error(dvsa("check", "-o", target, SAMPLE), f"{target}: cannot write the output file")
+    assert not target.exists()
+
+
+@needs_fifo
+def test_output_onto_a_fifo_nobody_reads(tmp_path):
+    fifo = tmp_path / "out.json"
+    os.mkfifo(fifo)
+    one_line_error(dvsa("check", "-o", fifo, SAMPLE, timeout=30), "a FIFO that no process reads")
