@@ -344,3 +344,17 @@ def test_output_onto_a_fifo_nobody_reads(tmp_path):
     fifo = tmp_path / "out.json"
     os.mkfifo(fifo)
     one_line_error(dvsa("check", "-o", fifo, SAMPLE, timeout=30), "a FIFO that no process reads")
+
+
+# --- the mutation campaign, bounded -------------------------------------------------------------
+
+def test_bounded_mutation_campaign(capsys):
+    """A few dozen mutants of the corpus and fixtures (benchmarks/mutate.py documents the long campaign):
+    every one keeps the contract. ``DVSA_MUTANTS=10000`` runs the long one here."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import mutate
+    count = int(os.environ.get("DVSA_MUTANTS", "20"))
+    status = mutate.main(["--count", str(count), "--seed", os.environ.get("DVSA_MUTANT_SEED", "13")])
+    report = capsys.readouterr().out
+    assert f"{count} mutants, 0 broke the contract" in report, report
+    assert status == 0
