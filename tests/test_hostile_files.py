@@ -358,3 +358,57 @@ def test_bounded_mutation_campaign(capsys):
     report = capsys.readouterr().out
     assert f"{count} mutants, 0 broke the contract" in report, report
     assert status == 0
+
+
+# --- output and time linear in the components (DV204, DV210, DV106, DV107) -------------------------
+
+def _scale():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import scale
+    return scale
+
+
+def _check(tmp_path, package, *rules):
+    from analyzer.engine import analyze
+    path = package.write_zip(tmp_path / "scale.zip")
+    return analyze([str(path)], select=list(rules)).findings
+
+
+def test_many_duplicate_steps_relate_linearly(tmp_path):
+    n = 300
+    findings = _check(tmp_path, _scale().steps_package(n), "DV204", "DV210")
+    for rule in ("DV204", "DV210"):
+        mine = [f for f in findings if f.rule == rule]
+        assert len(mine) == n - 1
+        assert sum(len(f.related) for f in mine) == (n - 1) + (n - 2)  # the group once, then one each
+        assert max(len(f.message) for f in mine) < 3000
+    first = min((f for f in findings if f.rule == "DV204"), key=lambda f: f.component.key)
+    assert first.message.endswith(" and 288 more")  # 298 other duplicates: 10 named, then a count
+
+
+def test_deep_call_graph_is_reported_once_per_start_and_loop(tmp_path):
+    scale = _scale()
+    findings = _check(tmp_path, scale.calls_package(50), "DV106", "DV107")
+    deep = [f for f in findings if f.rule == "DV107"]
+    assert len(deep) == 50 and all("9 messages deep" in f.message for f in deep)
+    loops = [f for f in findings if f.rule == "DV106"]
+    assert len(loops) == 1  # a 30-action loop is one strongly connected component
+    assert loops[0].component.key == f"workflow:{scale.guid(4, 100)}"
+    assert loops[0].message.count("whose workflow invokes") == scale.CHAIN - 1
+
+
+def test_a_loop_with_two_cycles_is_one_finding_naming_the_rest(tmp_path):
+    from analyzer import builder as b
+    scale = _scale()
+    invokes = {0: [1], 1: [0, 2], 2: [1]}  # A <-> B <-> C: two cycles, one loop
+
+    def xaml(targets):
+        return "".join(scale._invokes(t) for t in targets)
+
+    actions = tuple(b.action(scale.guid(4, i), f"A{i}", f"A{i}", scale.guid(5, i), xaml=xaml(t))
+                    for i, t in invokes.items())
+    findings = _check(tmp_path, b.Package(b.Manifest("TwoCycles"), workflows=actions), "DV106")
+    assert len(findings) == 1
+    assert findings[0].message.endswith("again; the same loop also takes in action contoso_A2")
+    assert sorted(findings[0].related) == ["sdk_message:contoso_a0", "sdk_message:contoso_a1",
+                                           f"workflow:{scale.guid(4, 1)}", f"workflow:{scale.guid(4, 2)}"]
