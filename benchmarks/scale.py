@@ -3,10 +3,9 @@
     python benchmarks/scale.py                     # both cases at 1,000 / 2,000 / 5,000
     python benchmarks/scale.py --counts 500,5000 --case steps
 
-``steps``: N plug-in steps registered for the same event (one DV204 group of N; before issue 13 each finding
-related all the others, N² output). ``calls``: N real-time workflows that each invoke the head of a chain of
-30 actions (DV107 used to search paths from every starting workflow; DV106 enumerated cycles), plus a
-30-action loop for DV106. Each count runs ``dvsa check --format json`` once on a generated zip; the table
+``steps``: N plug-in steps registered for the same event (one DV204 and one DV210 group of N; before issue 13
+each finding related all the others, N² output). ``calls``: N real-time workflows over a deep call graph (see
+``calls_package``; DV107 used to search paths from every starting workflow, DV106 enumerated cycles). Each count runs ``dvsa check --format json`` once on a generated zip; the table
 gives wall seconds, peak RSS and JSON bytes, and the per-N ratios against the smallest count: linear growth
 keeps the time and output ratios near 1 (memory has a fixed floor, so its ratio falls).
 """
@@ -43,20 +42,33 @@ def steps_package(n: int) -> b.Package:
     return b.Package(b.Manifest("ScaleSteps"), assemblies=(asm,), steps=steps)
 
 
-def _invokes(target: int) -> str:
-    return ('<mxswa:Workflow><mcwa:InvokeSdkMessageActivity DisplayName="InvokeSdkMessageStep1: next" '
-            f'SdkMessageEntityName="" SdkMessageId="{guid(5, target)}" SdkMessageName="contoso_A{target}" '
-            'SdkMessageRequestSuffix="" /></mxswa:Workflow>')
+def _invokes(*targets: int) -> str:
+    return "<mxswa:Workflow>" + "".join(
+        '<mcwa:InvokeSdkMessageActivity DisplayName="InvokeSdkMessageStep1: next" '
+        f'SdkMessageEntityName="" SdkMessageId="{guid(5, t)}" SdkMessageName="contoso_{_name(t)}" '
+        'SdkMessageRequestSuffix="" />' for t in targets) + "</mxswa:Workflow>"
+
+
+def _name(n: int) -> str:
+    """Action numbers: 0-29 the chain (C), 100-129 the loop (L), 200-227 the lattice (B, sorted first)."""
+    return {0: f"C{n}", 1: f"L{n - 100}", 2: f"B{n - 200}"}[n // 100]
+
+
+def _action(n: int, *targets: int) -> b.Workflow:
+    return b.action(guid(4, n), _name(n), _name(n), guid(5, n), xaml=_invokes(*targets) if targets else None)
 
 
 def calls_package(n: int) -> b.Package:
-    chain = [b.action(guid(4, i), f"A{i}", f"A{i}", guid(5, i), xaml=_invokes(i + 1) if i + 1 < CHAIN else None)
-             for i in range(CHAIN)]
-    loop = [b.action(guid(4, 100 + i), f"L{i}", f"L{i}", guid(5, 100 + i), xaml=_invokes(100 + (i + 1) % CHAIN))
-            for i in range(CHAIN)]
+    """N real-time workflows, each invoking a lattice of 7 layers of 4 actions (each invoking the whole next
+    layer: 16,384 chains, none past the depth limit) and the head of a 30-action chain (too deep); and a
+    30-action loop. A depth-first search per workflow walks the lattice's chains before it finds the deep one."""
+    chain = [_action(i, *([i + 1] if i + 1 < CHAIN else [])) for i in range(CHAIN)]
+    loop = [_action(100 + i, 100 + (i + 1) % CHAIN) for i in range(CHAIN)]
+    layer = [list(range(200 + 4 * k, 204 + 4 * k)) for k in range(7)]
+    lattice = [_action(a, *(layer[k + 1] if k + 1 < len(layer) else [])) for k in range(len(layer)) for a in layer[k]]
     starters = [b.Workflow(guid(6, i), f"On save {i}", category=0, mode=1, primary_entity="account",
-                           xaml=_invokes(0)) for i in range(n)]
-    return b.Package(b.Manifest("ScaleCalls"), workflows=tuple(chain + loop + starters))
+                           xaml=_invokes(*layer[0], 0)) for i in range(n)]
+    return b.Package(b.Manifest("ScaleCalls"), workflows=tuple(chain + loop + lattice + starters))
 
 
 CASES = {"steps": steps_package, "calls": calls_package}
