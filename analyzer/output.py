@@ -29,14 +29,25 @@ def write_atomic_bytes(path: str, data: bytes) -> None:
     if mode is not None and not stat.S_ISREG(mode):  # /dev/null, /dev/full, a FIFO: never replace a device
         _write_special(path, data)
         return
+    target.parent.mkdir(parents=True, exist_ok=True)  # `-o reports/dvsa.sarif` in a fresh checkout
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        # mkstemp creates the file 0600; give it what open() would: the file's own mode when replacing one,
+        # else 0666 less the umask (a container step running as root must leave files the runner can read)
+        os.chmod(tmp, stat.S_IMODE(mode) if mode is not None else 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, target)
     except BaseException:  # an interrupt too: no half-written temporary file stays behind
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    """The process umask (reading it means setting it: set it straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _write_special(path: str, data: bytes) -> None:
