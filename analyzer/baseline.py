@@ -16,6 +16,7 @@ from analyzer.errors import SolutionError
 from analyzer.rule import Finding
 
 VERSION = 1
+BASELINE_REASON = "accepted in the baseline file"
 
 
 def fingerprint(rule: str, component_key: str) -> str:
@@ -48,15 +49,16 @@ def apply(findings: list[Finding], suppress: list[Suppression], baseline: set[tu
     used_baseline: set[tuple[str, str]] = set()
     result = []
     for f in findings:
-        hit = False
+        reasons = []  # every entry that accepts it, the suppress entries' own reasons first
         for i, s in enumerate(suppress):
             if s.rule.upper() in (f.rule, f.name.upper()) and fnmatch.fnmatchcase(f.component.key, s.component):
                 used_entries.add(i)
-                hit = True
+                reasons.append(s.reason)
         if (f.rule, f.component.key) in baseline:
             used_baseline.add((f.rule, f.component.key))
-            hit = True
-        result.append(replace(f, suppressed=True) if hit else f)
+            reasons.append(BASELINE_REASON)
+        result.append(replace(f, suppressed=True, suppression_reason="; ".join(dict.fromkeys(reasons)))
+                      if reasons else f)
     run = {r.upper() for r in rules_run}
     stale = [f"suppress entry {s.rule} {s.component}" for i, s in enumerate(suppress)
              if i not in used_entries and s.rule.upper() in run]

@@ -51,6 +51,7 @@ class Finding:
     fix: str = ""
     suppressed: bool = False
     package: str | None = None  # the path of the package the component was read from, as given
+    suppression_reason: str = ""  # why it is accepted: the suppress entry's reason, or the baseline's
 
     @property
     def sort_key(self) -> tuple:
