@@ -1,0 +1,563 @@
+"""C# source -> the messages it calls, the plug-in classes it holds and their spkl registrations.
+
+Parsed with tree-sitter-c-sharp, never matched with a regular expression: a call written in a comment
+is a comment node and never counts, and a string that merely looks like a message name counts only
+where the syntax makes it one. What is read:
+
+- calls: ``new OrganizationRequest("name")``; ``RequestName = "name"`` in its object initializer or
+  assigned to the variable that holds it (or to any ``x.RequestName`` outside a request class); an
+  early-bound request class (``[RequestProxy("name")]`` or a constructor setting ``RequestName``, as
+  CrmSvcUtil and ``pac modelbuilder`` generate them) wherever it is instantiated. The parameters are
+  the literal keys set with ``request["Key"] = …``, ``["Key"] = …`` in the initializer,
+  ``request.Parameters["Key"] = …``, ``Parameters.Add("Key", …)``, ``Parameters = { {"Key", …} }``, and
+  the early-bound properties whose setter writes ``Parameters["Key"]``. A name that is not a literal
+  string is ``dynamic``: the call is kept, its message is None, never guessed.
+- handlers: every class, by its .NET full name (namespace + class, ``Outer+Inner`` when nested: the
+  plug-in type name in a solution), with the literal keys it reads from ``InputParameters[...]`` and
+  writes to ``OutputParameters[...]`` (indexers, ``Add``, ``Contains``, ``ContainsKey``,
+  ``TryGetValue``…), also through the team's own helpers: a method whose name contains
+  ``InputParameter`` or ``OutputParameter`` (``context.GetInputParameter<EntityReference>("Target")``)
+  called with a literal first argument.
+- registrations: spkl's ``[CrmPluginRegistration(...)]`` on a class, with its constructor's positional
+  arguments in spkl's order (message, entityLogicalName, stage, executionMode, filteringAttributes,
+  stepName, executionOrder, isolationModel) or named (``stepName: …``), and its named properties
+  (``Id``, ``Image1Name``…). The five-argument form registers a custom workflow activity, not a step.
+
+The early-bound classes of one file are often instantiated in another, so ``parse_files`` reads every
+file first and resolves instantiations after; ``parse_source`` reads one file on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import tree_sitter
+import tree_sitter_c_sharp
+
+from analyzer.model import SourceLocation
+
+try:  # the shared code model (issue 12): same field names as the fallback below
+    from analyzer.code.model import CodeHandler, MessageCall  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - until the shared half lands
+
+    @dataclass(frozen=True, slots=True)
+    class MessageCall:  # type: ignore[no-redef]
+        """A call of a message from code: ``message`` None when ``dynamic`` (not a literal)."""
+
+        message: str | None
+        dynamic: bool
+        parameters: tuple[str, ...]
+        source: SourceLocation
+        caller: str  # the class (full name) or file that calls
+        language: str = "csharp"
+
+    @dataclass(frozen=True, slots=True)
+    class CodeHandler:  # type: ignore[no-redef]
+        """A class that may handle messages: the input keys it reads and the output keys it writes."""
+
+        type_name: str
+        reads: tuple[tuple[str, SourceLocation], ...]
+        writes: tuple[tuple[str, SourceLocation], ...]
+        source: SourceLocation
+
+
+LANGUAGE = tree_sitter.Language(tree_sitter_c_sharp.language())
+
+# spkl's CrmPluginRegistrationAttribute constructors, parameter names as spkl writes them.
+STEP_ARGUMENTS = ("message", "entityLogicalName", "stage", "executionMode", "filteringAttributes", "stepName",
+                  "executionOrder", "isolationModel")
+ACTIVITY_ARGUMENTS = ("name", "friendlyName", "description", "groupName", "isolationModel")
+STAGES = {"PreValidation": 10, "PreOperation": 20, "PostOperation": 40}
+MODES = {"Synchronous": 0, "Asynchronous": 1}  # spkl's ExecutionModeEnum -> the step's Mode
+IMAGE_TYPES = {"PreImage": 0, "PostImage": 1, "Both": 2}
+COLLECTION_METHODS = frozenset({"Add", "Contains", "ContainsKey", "TryGetValue", "Remove", "Item"})
+TYPE_DECLARATIONS = frozenset({"class_declaration", "struct_declaration", "record_declaration"})
+NAMESPACES = frozenset({"namespace_declaration", "file_scoped_namespace_declaration"})
+BODIES = frozenset({"method_declaration", "constructor_declaration", "accessor_declaration", "local_function_statement",
+                    "property_declaration", "operator_declaration", "destructor_declaration"})
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrationImage:
+    name: str  # ImageNName: the entity alias
+    attributes: tuple[str, ...]  # ImageNAttributes, lower-case, sorted
+    image_type: int | None  # ImageNType: 0 pre, 1 post, 2 both
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    """One ``[CrmPluginRegistration(...)]`` attribute, named as spkl names its properties. Values that are
+    not literals are None; ``stage``, ``execution_mode`` and image types are the step's platform values."""
+
+    type_name: str  # the class it is on
+    source: SourceLocation
+    workflow_activity: bool = False  # the five-argument form: a custom workflow activity, no step
+    message: str | None = None
+    entity_logical_name: str | None = None  # "none" in spkl means no table
+    stage: int | None = None
+    execution_mode: int | None = None  # 0 sync, 1 async
+    filtering_attributes: tuple[str, ...] = ()  # lower-case, sorted
+    name: str | None = None  # the step name (stepName), or the activity's name
+    execution_order: int | None = None
+    id: str | None = None  # lower-case, without braces
+    images: tuple[RegistrationImage, ...] = ()
+    friendly_name: str | None = None
+    group_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RequestClass:
+    """An early-bound request class: its message and the parameter key each property sets."""
+
+    type_name: str
+    message: str
+    properties: dict[str, str] = field(hash=False, compare=False)
+    source: SourceLocation | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CSharpCode:
+    calls: tuple[MessageCall, ...] = ()
+    handlers: tuple[CodeHandler, ...] = ()
+    registrations: tuple[Registration, ...] = ()
+    request_classes: tuple[RequestClass, ...] = ()
+
+
+def parser() -> tree_sitter.Parser:
+    return tree_sitter.Parser(LANGUAGE)
+
+
+def parse_source(path: str, source: bytes) -> CSharpCode:
+    """One file on its own: early-bound classes of other files are not known here."""
+    return parse_files([(path, source)])
+
+
+def parse_files(files: Iterable[tuple[str, bytes]]) -> CSharpCode:
+    """Every file, then the instantiations of the early-bound request classes any of them defines."""
+    p = parser()
+    parsed = [_File(path, p.parse(source).root_node) for path, source in files]
+    request_classes: dict[str, RequestClass] = {}
+    for f in parsed:
+        for rc in f.request_classes():
+            request_classes.setdefault(rc.type_name.rsplit(".", 1)[-1], rc)
+    calls: list[MessageCall] = []
+    handlers: list[CodeHandler] = []
+    registrations: list[Registration] = []
+    for f in parsed:
+        calls += f.calls(request_classes)
+        handlers += f.handlers()
+        registrations += f.registrations()
+    return CSharpCode(tuple(calls), tuple(handlers), tuple(registrations),
+                      tuple(sorted(request_classes.values(), key=lambda r: r.type_name)))
+
+
+# --- syntax helpers -----------------------------------------------------------------------------------
+
+def _walk(node: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(reversed(n.named_children))
+
+
+def _text(node: tree_sitter.Node | None) -> str:
+    return node.text.decode("utf-8", "replace") if node is not None and node.text is not None else ""
+
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "\\": "\\", '"': '"', "'": "'"}
+
+
+def literal(node: tree_sitter.Node | None) -> str | None:
+    """The value of a string literal (regular, verbatim or raw), else None: anything computed is not one."""
+    if node is None:
+        return None
+    if node.type == "parenthesized_expression" and node.named_child_count == 1:
+        return literal(node.named_children[0])
+    if node.type == "string_literal":
+        parts = []
+        for c in node.named_children:
+            if c.type == "string_literal_content":
+                parts.append(_text(c))
+            elif c.type == "escape_sequence":
+                t = _text(c)
+                parts.append(_ESCAPES.get(t[1:], t) if len(t) == 2 else t)
+        return "".join(parts)
+    if node.type == "verbatim_string_literal":
+        return _text(node)[2:-1].replace('""', '"')
+    if node.type == "raw_string_literal":
+        return _text(node).strip('"').strip("\n")
+    return None
+
+
+def _value(node: tree_sitter.Node | None) -> str | int | None:
+    """A literal string or integer, or the member name of an enum value (``StageEnum.PostOperation``)."""
+    if node is None:
+        return None
+    if (s := literal(node)) is not None:
+        return s
+    if node.type == "integer_literal":
+        try:
+            return int(_text(node).rstrip("uUlL"), 0)
+        except ValueError:
+            return None
+    if node.type == "member_access_expression":
+        return _text(node.child_by_field_name("name"))
+    return None
+
+
+def _last_name(node: tree_sitter.Node | None) -> str:
+    """``OrganizationRequest`` of ``Microsoft.Xrm.Sdk.OrganizationRequest``, ``GetX`` of ``GetX<T>``."""
+    if node is None:
+        return ""
+    if node.type in ("qualified_name", "member_access_expression"):
+        return _last_name(node.child_by_field_name("name") or node.named_children[-1])
+    if node.type == "generic_name":
+        return _text(node.named_children[0])
+    if node.type == "alias_qualified_name":
+        return _last_name(node.named_children[-1])
+    return _text(node) if node.type == "identifier" else ""
+
+
+def _arguments(node: tree_sitter.Node | None) -> list[tree_sitter.Node]:
+    """The expressions of an argument list, in order (``ref``/``out`` and names set aside)."""
+    if node is None:
+        return []
+    return [a.named_children[-1] for a in node.named_children if a.type == "argument" and a.named_children]
+
+
+def _line(node: tree_sitter.Node) -> int:
+    return node.start_point[0] + 1
+
+
+def _attributes(decl: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
+    for child in decl.named_children:
+        if child.type == "attribute_list":
+            yield from (a for a in child.named_children if a.type == "attribute")
+
+
+def _attribute_name(attr: tree_sitter.Node) -> str:
+    name = _last_name(attr.child_by_field_name("name") or attr.named_children[0])
+    return name[:-len("Attribute")] if name.endswith("Attribute") else name
+
+
+def _split_names(value: str | int | None) -> tuple[str, ...]:
+    if not isinstance(value, str):
+        return ()
+    return tuple(sorted({a.strip().lower() for a in value.split(",") if a.strip()}))
+
+
+def _first(keys: list[tuple[str, SourceLocation]]) -> tuple[tuple[str, SourceLocation], ...]:
+    """Each key once, where it is first used."""
+    seen: dict[str, SourceLocation] = {}
+    for key, where in keys:
+        seen.setdefault(key, where)
+    return tuple(seen.items())
+
+
+class _File:
+    def __init__(self, path: str, root: tree_sitter.Node) -> None:
+        self.path = path
+        self.root = root
+        self._types = [n for n in _walk(root) if n.type in TYPE_DECLARATIONS]
+
+    def at(self, node: tree_sitter.Node) -> SourceLocation:
+        return SourceLocation(self.path, _line(node))
+
+    # --- names ----------------------------------------------------------------------------------------
+
+    def type_name(self, decl: tree_sitter.Node) -> str:
+        """The .NET full name: ``Ns.Outer+Inner`` (what a plug-in type's TypeName holds)."""
+        classes: list[str] = []
+        namespaces: list[str] = []
+        n: tree_sitter.Node | None = decl
+        while n is not None:
+            if n.type in TYPE_DECLARATIONS:
+                classes.append(_text(n.child_by_field_name("name")))
+            elif n.type in NAMESPACES:
+                namespaces.append(_text(n.child_by_field_name("name")))
+            n = n.parent
+        # a file-scoped namespace is a sibling of the types it holds, not their parent
+        scoped = next((c for c in self.root.named_children if c.type == "file_scoped_namespace_declaration"), None)
+        if scoped is not None:
+            namespaces.append(_text(scoped.child_by_field_name("name")))
+        prefix = ".".join(reversed(namespaces))
+        name = "+".join(reversed(classes))
+        return f"{prefix}.{name}" if prefix else name
+
+    def enclosing_type(self, node: tree_sitter.Node) -> tree_sitter.Node | None:
+        n = node.parent
+        while n is not None and n.type not in TYPE_DECLARATIONS:
+            n = n.parent
+        return n
+
+    def caller(self, node: tree_sitter.Node) -> str:
+        decl = self.enclosing_type(node)
+        return self.type_name(decl) if decl is not None else self.path
+
+    # --- early-bound request classes -------------------------------------------------------------------
+
+    def request_classes(self) -> Iterator[RequestClass]:
+        for decl in self._types:
+            message = self._request_message(decl)
+            if message is not None:
+                yield RequestClass(self.type_name(decl), message, self._request_properties(decl), self.at(decl))
+
+    def _request_message(self, decl: tree_sitter.Node) -> str | None:
+        for attr in _attributes(decl):
+            if _attribute_name(attr) == "RequestProxy":
+                args = attr.child_by_field_name("arguments") or next(
+                    (c for c in attr.named_children if c.type == "attribute_argument_list"), None)
+                values = [literal(a.named_children[-1]) for a in (args.named_children if args else [])
+                          if a.named_children]
+                if values and values[0]:
+                    return values[0]
+        for ctor in self._members(decl, "constructor_declaration"):
+            for n in _walk(ctor):
+                if n.type == "assignment_expression" and _last_name(n.child_by_field_name("left")) == "RequestName":
+                    if (name := literal(n.child_by_field_name("right"))) is not None:
+                        return name
+        return None
+
+    @staticmethod
+    def _members(decl: tree_sitter.Node, kind: str) -> Iterator[tree_sitter.Node]:
+        body = decl.child_by_field_name("body")
+        for member in body.named_children if body is not None else []:
+            if member.type == kind:
+                yield member
+
+    def _request_properties(self, decl: tree_sitter.Node) -> dict[str, str]:
+        """Property name -> the key its setter writes: ``set { this.Parameters["Key"] = value; }``."""
+        found: dict[str, str] = {}
+        for prop in self._members(decl, "property_declaration"):
+            for n in _walk(prop):
+                if n.type == "accessor_declaration" and _text(n.child_by_field_name("name")) == "set":
+                    for key, _node, _kind in self._collection_keys(n, ("Parameters",)):
+                        if key:
+                            found[_text(prop.child_by_field_name("name"))] = key
+        return found
+
+    # --- keys of a parameter collection ---------------------------------------------------------------
+
+    def _collection_keys(self, scope: tree_sitter.Node, collections: tuple[str, ...]
+                         ) -> Iterator[tuple[str | None, tree_sitter.Node, str]]:
+        """(key or None when not a literal, node, collection) for every ``X.<collection>["k"]`` and
+        ``X.<collection>.Add/ContainsKey…("k")`` under ``scope``."""
+        for n in _walk(scope):
+            if n.type == "element_access_expression":
+                target = n.child_by_field_name("expression") or n.named_children[0]
+                if (name := _last_name(target)) in collections:
+                    args = _arguments(n.child_by_field_name("subscript") or n.named_children[-1])
+                    yield (literal(args[0]) if args else None), n, name
+            elif n.type == "invocation_expression":
+                fn = n.child_by_field_name("function")
+                if fn is None or fn.type != "member_access_expression" or _last_name(fn) not in COLLECTION_METHODS:
+                    continue
+                receiver = fn.child_by_field_name("expression")
+                if receiver is not None and _last_name(receiver) == "Keys":
+                    receiver = receiver.child_by_field_name("expression")
+                if (name := _last_name(receiver)) in collections:
+                    args = _arguments(n.child_by_field_name("arguments"))
+                    yield (literal(args[0]) if args else None), n, name
+
+    # --- handlers -------------------------------------------------------------------------------------
+
+    def handlers(self) -> Iterator[CodeHandler]:
+        for decl in self._types:
+            reads: list[tuple[str, SourceLocation]] = []
+            writes: list[tuple[str, SourceLocation]] = []
+            for key, node, collection in self._collection_keys(decl, ("InputParameters", "OutputParameters")):
+                if key is not None and self.enclosing_type(node) == decl:
+                    (reads if collection == "InputParameters" else writes).append((key, self.at(node)))
+            for n in _walk(decl):
+                if n.type != "invocation_expression" or self.enclosing_type(n) != decl:
+                    continue
+                name = _last_name(n.child_by_field_name("function")).lower()
+                if "inputparameter" in name or "outputparameter" in name:
+                    args = _arguments(n.child_by_field_name("arguments"))
+                    if args and (key := literal(args[0])) is not None:
+                        (reads if "inputparameter" in name else writes).append((key, self.at(n)))
+            yield CodeHandler(self.type_name(decl), _first(reads), _first(writes),
+                              self.at(decl.child_by_field_name("name") or decl))
+
+    # --- registrations --------------------------------------------------------------------------------
+
+    def registrations(self) -> Iterator[Registration]:
+        for decl in self._types:
+            for attr in _attributes(decl):
+                if _attribute_name(attr) == "CrmPluginRegistration":
+                    yield self._registration(self.type_name(decl), attr)
+
+    def _registration(self, type_name: str, attr: tree_sitter.Node) -> Registration:
+        args = next((c for c in attr.named_children if c.type == "attribute_argument_list"), None)
+        positional: list[tree_sitter.Node] = []
+        named: dict[str, tree_sitter.Node] = {}  # Name = value (properties), name: value (parameters)
+        for arg in args.named_children if args is not None else []:
+            if arg.type != "attribute_argument" or not arg.named_children:
+                continue
+            first = arg.named_children[0]
+            if len(arg.named_children) > 1 and first.type in ("identifier", "name_equals", "name_colon"):
+                named[_text(first.named_children[0] if first.named_children else first)] = arg.named_children[-1]
+            else:
+                positional.append(arg.named_children[-1])
+        form = ACTIVITY_ARGUMENTS if len(positional) == len(ACTIVITY_ARGUMENTS) and "message" not in named \
+            else STEP_ARGUMENTS
+        values = {name: _value(node) for name, node in zip(form, positional, strict=False)}
+        values.update({name: _value(node) for name, node in named.items()})
+
+        def text(name: str) -> str | None:
+            v = values.get(name)
+            return v if isinstance(v, str) else None
+
+        if form is ACTIVITY_ARGUMENTS:
+            return Registration(type_name, self.at(attr), workflow_activity=True, name=text("name"),
+                                friendly_name=text("friendlyName"), group_name=text("groupName"))
+        images = []
+        for i in (1, 2):
+            if image := text(f"Image{i}Name"):
+                kind = values.get(f"Image{i}Type")
+                images.append(RegistrationImage(image, _split_names(values.get(f"Image{i}Attributes")),
+                                                IMAGE_TYPES.get(kind) if isinstance(kind, str) else kind))
+        stage, mode, order = values.get("stage"), values.get("executionMode"), values.get("executionOrder")
+        ident = text("Id")
+        return Registration(
+            type_name, self.at(attr), message=text("message"), entity_logical_name=text("entityLogicalName"),
+            stage=STAGES.get(stage) if isinstance(stage, str) else stage,
+            execution_mode=MODES.get(mode) if isinstance(mode, str) else None,
+            filtering_attributes=_split_names(values.get("filteringAttributes")), name=text("stepName"),
+            execution_order=order if isinstance(order, int) else None,
+            id=ident.strip("{}").lower() if ident else None, images=tuple(images),
+            friendly_name=text("FriendlyName"), group_name=text("GroupName"))
+
+    # --- calls ----------------------------------------------------------------------------------------
+
+    def calls(self, request_classes: dict[str, RequestClass]) -> Iterator[MessageCall]:
+        tracked: set[int] = set()  # RequestName assignments already part of a creation
+        for n in _walk(self.root):
+            if n.type != "object_creation_expression":
+                continue
+            type_name = _last_name(n.child_by_field_name("type"))
+            early = request_classes.get(type_name)
+            if type_name != "OrganizationRequest" and early is None:
+                continue
+            if early is not None and self._inside_request_class(n, early):
+                continue
+            yield self._creation(n, early, tracked)
+        for n in _walk(self.root):  # x.RequestName = "name" with no creation in sight
+            if n.type == "assignment_expression" and n.id not in tracked and n.parent is not None \
+                    and n.parent.type != "initializer_expression" \
+                    and _last_name(n.child_by_field_name("left")) == "RequestName":
+                decl = self.enclosing_type(n)
+                if decl is not None and self._request_message(decl) is not None:
+                    continue  # the request class's own constructor
+                name = literal(n.child_by_field_name("right"))
+                yield MessageCall(name, name is None, (), self.at(n), self.caller(n))
+
+    def _inside_request_class(self, node: tree_sitter.Node, early: RequestClass) -> bool:
+        decl = self.enclosing_type(node)
+        return decl is not None and self.type_name(decl) == early.type_name
+
+    def _creation(self, node: tree_sitter.Node, early: RequestClass | None, tracked: set[int]) -> MessageCall:
+        message: str | None = early.message if early is not None else None
+        named = early is not None
+        args = _arguments(node.child_by_field_name("arguments"))
+        if early is None and args:
+            message, named = literal(args[0]), True
+        keys: list[str] = []
+        properties = early.properties if early is not None else {}
+        init = node.child_by_field_name("initializer") or next(
+            (c for c in node.named_children if c.type == "initializer_expression"), None)
+        for item in init.named_children if init is not None else []:
+            if item.type != "assignment_expression":
+                continue
+            left, right = item.child_by_field_name("left"), item.child_by_field_name("right")
+            if left is not None and left.type == "element_binding_expression":
+                keys += [k for a in _arguments(left) if (k := literal(a)) is not None]
+            elif (name := _last_name(left)) == "RequestName" and early is None:
+                message, named = literal(right), True
+            elif name == "Parameters" and right is not None:
+                keys += self._collection_initializer(right)
+            elif name in properties:
+                keys.append(properties[name])
+        variable = self._variable(node)
+        if variable is not None:
+            for statement_key, assigned_name in self._later_uses(node, variable, properties, tracked):
+                if assigned_name is not None:  # "" when the name assigned is not a literal
+                    message, named = assigned_name or None, True
+                elif statement_key:
+                    keys.append(statement_key)
+        dynamic = message is None or not named
+        return MessageCall(None if dynamic else message, dynamic, tuple(dict.fromkeys(keys)), self.at(node),
+                           self.caller(node))
+
+    @staticmethod
+    def _collection_initializer(node: tree_sitter.Node) -> list[str]:
+        """``{ {"Key", v}, … }`` or ``new ParameterCollection { {"Key", v} }``: the literal keys."""
+        init = node if node.type == "initializer_expression" else next(
+            (c for c in node.named_children if c.type == "initializer_expression"), None)
+        keys = []
+        for pair in init.named_children if init is not None else []:
+            if pair.type == "initializer_expression" and pair.named_children:
+                if (k := literal(pair.named_children[0])) is not None:
+                    keys.append(k)
+            elif pair.type == "assignment_expression":  # ["Key"] = v
+                left = pair.child_by_field_name("left")
+                if left is not None and left.type == "element_binding_expression":
+                    keys += [k for a in _arguments(left) if (k := literal(a)) is not None]
+        return keys
+
+    @staticmethod
+    def _variable(node: tree_sitter.Node) -> str | None:
+        parent = node.parent
+        if parent is not None and parent.type == "variable_declarator":
+            return _text(parent.child_by_field_name("name") or parent.named_children[0])
+        if parent is not None and parent.type == "assignment_expression" \
+                and parent.child_by_field_name("right") == node:
+            left = parent.child_by_field_name("left")
+            return _text(left) if left is not None and left.type == "identifier" else None
+        return None
+
+    def _later_uses(self, node: tree_sitter.Node, variable: str, properties: dict[str, str], tracked: set[int]
+                    ) -> Iterator[tuple[str | None, str | None]]:
+        """After the creation, in the same member body, until the variable is assigned again:
+        (parameter key, None) for each key set, (None, name or "") for a RequestName assignment."""
+        body = node.parent
+        while body is not None and body.type not in BODIES and body.type not in TYPE_DECLARATIONS:
+            body = body.parent
+        if body is None:
+            return
+        for n in _walk(body):
+            if n.start_byte <= node.end_byte:
+                continue
+            if n.type == "assignment_expression":
+                left = n.child_by_field_name("left")
+                if left is not None and left.type == "identifier" and _text(left) == variable:
+                    return  # a new request in the same variable
+                if left is not None and left.type == "member_access_expression" \
+                        and _text(left.child_by_field_name("expression")) == variable:
+                    member = _last_name(left)
+                    if member == "RequestName":
+                        tracked.add(n.id)
+                        yield None, literal(n.child_by_field_name("right")) or ""
+                    elif member in properties:
+                        yield properties[member], None
+            if n.type in ("element_access_expression", "invocation_expression"):
+                yield from ((k, None) for k in self._keys_on(n, variable))
+
+    def _keys_on(self, n: tree_sitter.Node, variable: str) -> Iterator[str]:
+        """``variable["k"]``, ``variable.Parameters["k"]``, ``variable.Parameters.Add("k", …)``."""
+        if n.type == "element_access_expression":
+            target = n.child_by_field_name("expression") or n.named_children[0]
+            if _text(target) in (variable, f"{variable}.Parameters"):
+                args = _arguments(n.child_by_field_name("subscript") or n.named_children[-1])
+                if args and (k := literal(args[0])) is not None:
+                    yield k
+        else:
+            fn = n.child_by_field_name("function")
+            if fn is not None and fn.type == "member_access_expression" and _last_name(fn) == "Add" \
+                    and _text(fn.child_by_field_name("expression")) == f"{variable}.Parameters":
+                args = _arguments(n.child_by_field_name("arguments"))
+                if args and (k := literal(args[0])) is not None:
+                    yield k
+
