@@ -1,0 +1,180 @@
+"""C# source (issue 12): calls, early-bound request classes, plug-in classes, spkl registrations.
+
+Expected values are read from fixtures/code/csharp/ and from #1's Plugins/ (grep-level facts computed
+here from the files themselves), never pasted from the parser's output.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS, FIXTURES
+
+from analyzer.code import csharp
+
+SOURCES = FIXTURES / "code" / "csharp" / "Contoso.Plugins"
+PLUGINS = CORPUS / "carltoncolter__dyn-req-mgmt" / "Plugins"
+
+
+def read(folder: Path) -> csharp.CSharpCode:
+    return csharp.parse_files((p.relative_to(folder).as_posix(), p.read_bytes())
+                              for p in sorted(folder.rglob("*.cs")) if "bin" not in p.relative_to(folder).parts)
+
+
+@pytest.fixture(scope="module")
+def code() -> csharp.CSharpCode:
+    return read(SOURCES)
+
+
+def calls_at(code: csharp.CSharpCode, path: str) -> dict[int, csharp.MessageCall]:
+    return {c.source.line: c for c in code.calls if c.source.path == path}
+
+
+def line_of(path: Path, text: str, nth: int = 0) -> int:
+    return [i for i, line in enumerate(path.read_text().splitlines(), 1) if text in line][nth]
+
+
+def test_organization_request_calls(code):
+    callers = SOURCES / "Requests" / "Callers.cs"
+    calls = calls_at(code, "Requests/Callers.cs")
+    check = calls[line_of(callers, 'new OrganizationRequest("contoso_CheckStatus")')]
+    assert (check.message, check.dynamic, check.parameters) == ("contoso_CheckStatus", False, ("Reason", "Request"))
+    assert check.caller == "Contoso.Plugins.Callers.ApprovalService"
+    submit = calls[line_of(callers, 'RequestName = "contoso_Submit"')]
+    assert (submit.message, submit.parameters) == ("contoso_Submit", ("Comment",))
+    later = calls[line_of(callers, "var later = new OrganizationRequest();")]
+    assert (later.message, later.parameters) == ("contoso_Approve", ("Target", "Comment"))
+
+
+def test_early_bound_request_classes_and_their_instantiation(code):
+    classes = {r.type_name: r for r in code.request_classes}
+    recalculate = classes["Contoso.Xrm.Messages.contoso_RecalculateRequest"]  # [RequestProxy("contoso_Recalculate")]
+    assert recalculate.message == "contoso_Recalculate"
+    assert recalculate.properties == {"contoso_Force": "contoso_Force", "Target": "Target"}
+    assert classes["Contoso.Xrm.Messages.contoso_CheckStatusRequest"].message == "contoso_CheckStatus"  # ctor only
+    callers = SOURCES / "Requests" / "Callers.cs"
+    calls = calls_at(code, "Requests/Callers.cs")
+    early = calls[line_of(callers, "new contoso_RecalculateRequest {")]
+    assert (early.message, set(early.parameters)) == ("contoso_Recalculate", {"Target", "contoso_Force"})
+    status = calls[line_of(callers, "new contoso_CheckStatusRequest()")]
+    assert (status.message, status.parameters) == ("contoso_CheckStatus", ("Reason",))
+    # the generated class's own constructor (this.RequestName = …) defines the message, it does not call it
+    assert not [c for c in code.calls if c.source.path == "Requests/EarlyBound.cs"]
+
+
+def test_comments_and_look_alike_strings_never_count(code):
+    messages = {c.message for c in code.calls}
+    assert not messages & {"contoso_Commented", "contoso_AlsoCommented", "contoso_LookAlike"}
+    recalc = next(h for h in code.handlers if h.type_name == "Contoso.Plugins.Recalculate")
+    assert "contoso_Old" not in {k for k, _ in recalc.writes}  # // context.OutputParameters["contoso_Old"]
+
+
+def test_a_name_that_is_not_a_literal_is_dynamic(code):
+    callers = SOURCES / "Requests" / "Callers.cs"
+    calls = calls_at(code, "Requests/Callers.cs")
+    for text in ("new OrganizationRequest(messageName)", 'new OrganizationRequest("contoso_" + messageName)'):
+        call = calls[line_of(callers, text)]
+        assert (call.message, call.dynamic) == (None, True)
+    assert len(code.calls) == 7  # 5 named calls in Submit and EarlyBound, 2 dynamic ones
+
+
+def test_plugin_class_keys_and_registration(code):
+    plugin = SOURCES / "Recalculate.cs"
+    handlers = {h.type_name: h for h in code.handlers}
+    recalc = handlers["Contoso.Plugins.Recalculate"]
+    assert dict(recalc.reads) == {
+        "Target": csharp.SourceLocation("Recalculate.cs", line_of(plugin, 'InputParameters["Target"]')),
+        "contoso_Force": csharp.SourceLocation("Recalculate.cs", line_of(plugin, 'Contains("contoso_Force")')),
+    }
+    assert [k for k, _ in recalc.writes] == ["contoso_Count", "contoso_Total"]
+    assert recalc.source.line == line_of(plugin, "public class Recalculate")
+    # a nested class is its own type (Outer+Inner, as .NET names it), its helper read is its own
+    assert [k for k, _ in handlers["Contoso.Plugins.Recalculate+Totals"].reads] == ["contoso_Nested"]
+    (reg,) = code.registrations
+    assert (reg.type_name, reg.message, reg.entity_logical_name, reg.stage, reg.execution_mode, reg.execution_order) \
+        == ("Contoso.Plugins.Recalculate", "contoso_Recalculate", "contoso_request", 40, 0, 1)
+    assert reg.id == "6c1d7a4e-1b2c-4d5e-8f90-0a1b2c3d4e5f"  # braces and case as a step id is compared
+    assert reg.source.line == line_of(plugin, "[CrmPluginRegistration(")
+
+
+def test_registration_forms():
+    source = b"""
+namespace N {
+  [CrmPluginRegistration(MessageNameEnum.Update, "account", StageEnum.PreOperation, ExecutionModeEnum.Asynchronous,
+      "Name, statuscode", "Pre Update", 2, IsolationModeEnum.Sandbox,
+      Image1Type = ImageTypeEnum.PreImage, Image1Name = "pre", Image1Attributes = "name",
+      Image2Name = "post", Image2Attributes = "statuscode,name", Image2Type = ImageTypeEnum.PostImage)]
+  [CrmPluginRegistration(message: "Delete", entityLogicalName: "account", stage: StageEnum.PreValidation,
+      executionMode: ExecutionModeEnum.Synchronous, filteringAttributes: null, stepName: "Pre Delete",
+      executionOrder: 1, isolationModel: IsolationModeEnum.Sandbox)]
+  public class Two : IPlugin { }
+  [CrmPluginRegistration("Activity", "Friendly", "Description", "Group", IsolationModeEnum.Sandbox)]
+  public class Activity : CodeActivity { }
+}
+"""
+    update, delete, activity = csharp.parse_source("Two.cs", source).registrations
+    assert (update.message, update.stage, update.execution_mode, update.filtering_attributes, update.execution_order) \
+        == ("Update", 20, 1, ("name", "statuscode"), 2)
+    assert update.images == (csharp.RegistrationImage("pre", ("name",), 0),
+                             csharp.RegistrationImage("post", ("name", "statuscode"), 1))
+    assert (delete.message, delete.name, delete.stage, delete.execution_mode, delete.filtering_attributes) \
+        == ("Delete", "Pre Delete", 10, 0, ())
+    assert activity.workflow_activity and (activity.name, activity.group_name) == ("Activity", "Group")
+
+
+def test_file_scoped_namespace_and_verbatim_strings():
+    source = b'namespace A.B;\npublic class C : IPlugin {\n  void M(IPluginExecutionContext c) {\n' \
+             b'    c.OutputParameters[@"Out"] = 1;\n    s.Execute(new OrganizationRequest(@"a_Go"));\n  }\n}\n'
+    code = csharp.parse_source("C.cs", source)
+    (handler,) = code.handlers
+    assert handler.type_name == "A.B.C" and [k for k, _ in handler.writes] == ["Out"]
+    assert [(c.message, c.source.line) for c in code.calls] == [("a_Go", 5)]
+
+
+# --- #1's real plug-in source ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def plugins() -> csharp.CSharpCode:
+    if not PLUGINS.is_dir():
+        pytest.skip(f"corpus folder {PLUGINS} is absent")
+    return read(PLUGINS)
+
+
+def uncommented(path: Path) -> str:
+    return "\n".join(line.split("//")[0] for line in path.read_text(encoding="utf-8-sig").splitlines())
+
+
+def test_real_plugins_parse_without_errors(plugins):
+    p = csharp.parser()
+    bad = [f for f in PLUGINS.rglob("*.cs") if p.parse(f.read_bytes()).root_node.has_error]
+    assert bad == []
+
+
+def test_real_organization_request_calls(plugins):
+    """Every ``new OrganizationRequest("…")`` written in the files (no comment in #1 holds one)."""
+    expected = sorted(
+        (f.relative_to(PLUGINS).as_posix(), i, m.group(1))
+        for f in PLUGINS.rglob("*.cs")
+        for i, line in enumerate(uncommented(f).splitlines(), 1)
+        for m in re.finditer(r'new OrganizationRequest\("([^"]+)"\)', line))
+    assert len(expected) == 4
+    assert sorted((c.source.path, c.source.line, c.message) for c in plugins.calls) == expected
+    by_line = {(c.source.path, c.source.line): c for c in plugins.calls}
+    apply = by_line[next((p, i) for p, i, m in expected if m == "fdbzap_ar_applytemplategroup")]
+    assert apply.parameters == ("Target", "ApprovalActionGroup")  # the two req.Parameters.Add lines after it
+
+
+def test_real_registrations_and_handler_keys(plugins):
+    attribute_files = sorted(f.relative_to(PLUGINS).as_posix() for f in PLUGINS.rglob("*.cs")
+                             if "[CrmPluginRegistration(" in uncommented(f))
+    assert sorted(r.source.path for r in plugins.registrations) == attribute_files
+    steps = [r for r in plugins.registrations if not r.workflow_activity]
+    assert len(steps) == len(attribute_files) - 1  # Workflow/GetEntityDetails.cs registers an activity
+    handlers = {h.type_name: h for h in plugins.handlers}
+    create_group = handlers["Plugins.Actions.CreateGroupFromSelection"]
+    text = uncommented(PLUGINS / "Actions" / "CreateGroupFromSelection.cs")
+    assert [k for k, _ in create_group.reads] == re.findall(r'GetInputParameter<\w+>\("(\w+)"\)', text)
+    assert [k for k, _ in create_group.writes] == re.findall(r'OutputParameters\["(\w+)"\]', text)
