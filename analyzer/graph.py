@@ -24,6 +24,7 @@ from analyzer.model import (
     Solution,
     Step,
     StepImage,
+    WebResource,
     Workflow,
 )
 from analyzer.names import infer_message, split_qualified_name, type_identity
@@ -44,6 +45,15 @@ CALLS = "calls"  # cloud flow -> message
 TRIGGERED_BY = "triggered_by"  # cloud flow -> message
 ON_ENTITY = "on_entity"  # workflow / step / Custom API -> table
 USES_CONNECTION = "uses_connection"  # cloud flow -> connection reference
+LOADS_LIBRARY = "loads_library"  # form -> web resource in its form libraries
+HANDLES_EVENT = "handles_event"  # form -> web resource a function of which handles a form event
+EMBEDS = "embeds"  # form -> web resource shown in a web resource control
+RIBBON_SCRIPT = "ribbon_script"  # ribbon command -> web resource whose function it runs or asks (enable rule)
+LOADS_DEPENDENCY = "loads_dependency"  # web resource -> web resource its DependencyXml declares
+SHOWS_COLUMN = "shows_column"  # form -> column a control is bound to
+FILTERS_ON = "filters_on"  # step -> column in its filtering attributes
+IMAGE_COLUMN = "image_column"  # step image -> column it holds
+IN_TABLE = "in_table"  # form / ribbon command / column -> its table
 CONTAINS = "contains"  # solution -> component
 
 PLATFORM, DECLARED, UNRESOLVED = "platform", "declared", "unresolved"
@@ -52,7 +62,19 @@ PLATFORM, DECLARED, UNRESOLVED = "platform", "declared", "unresolved"
 PACKAGED = "package"
 
 # "part of" edges: the source is deleted together with the target.
-PART_EDGES = frozenset({IMAGE_OF, PARAMETER_OF, IN_ASSEMBLY, DEFINED_BY, PROVIDED_BY})
+PART_EDGES = frozenset({IMAGE_OF, PARAMETER_OF, IN_ASSEMBLY, DEFINED_BY, PROVIDED_BY, IN_TABLE})
+
+# What blocks deleting a component that the graph does not read, per node kind: `dvsa dependents` names
+# these instead of answering "nothing". Everything else that can need a web resource or a column is linked
+# above (forms, ribbon commands, web resource dependencies, step filtering attributes and images).
+NOT_CHECKED = {
+    "web_resource": ("site maps", "app modules", "ribbon button icons", "the application ribbon",
+                     "dashboards", "custom controls (PCF)", "modern commands (Power Fx)",
+                     "other web resources' code (HTML, JavaScript)"),
+    "column": ("views (fetchxml, layoutxml)", "charts", "dashboards", "business rules and classic workflows",
+               "cloud flows", "calculated and rollup columns", "relationships", "field security profiles",
+               "ribbon rules", "JavaScript and plug-in code"),
+}
 
 # MissingDependency node types that name a modelled component kind (numbers: solutioncomponent
 # componenttype, https://learn.microsoft.com/power-apps/developer/data-platform/reference/entities/solutioncomponent).
@@ -207,6 +229,10 @@ class DependencyGraph:
         steps = {step.key: step for message in self.dependents(key, [DEFINED_BY]) for step in self.steps_on(message)}
         return [steps[k] for k in sorted(steps)]
 
+    def not_checked(self, key: str) -> tuple[str, ...]:
+        """The kinds of reference that could block deleting ``key`` which the graph does not read (NOT_CHECKED)."""
+        return NOT_CHECKED.get(self.nx.nodes[key].get("kind"), ()) if key in self.nx else ()
+
     def blockers(self, key: str) -> list[tuple[str, str, frozenset[str]]]:
         """What blocks deleting ``key``: (dependent, the part of ``key`` it needs, edge types), sorted.
 
@@ -314,6 +340,8 @@ class _Index:
         self.types_by_identity: dict[str, PluginType] = {}
         self.types_named: dict[str, list[PluginType]] = {}  # "ns.type, assembly" -> every analyzed type of that name
         self.entities: dict[str, str] = {}  # logical, schema or set name (lower) -> entity key
+        self.columns: dict[str, set[str]] = {}  # table logical name -> the columns analyzed tables define
+        self.web_resources: dict[str, str] = {}  # web resource name (lower) -> key
         self.packages: dict[str, list[PluginPackage]] = {}  # solution unique name -> its plug-in packages
         self.declared: set[str] = set()
         # (solution, dependent id or name) -> the Required types its MissingDependencies name: the export
@@ -349,6 +377,9 @@ class _Index:
             for name in (c.logical_name, c.schema_name, c.entity_set_name):
                 if name:
                     self.entities.setdefault(name.lower(), c.key)
+            self.columns.setdefault(c.logical_name, set()).update(c.attributes)
+        elif isinstance(c, WebResource):
+            self.web_resources.setdefault(c.name.lower(), c.key)
 
     def plugin_type(self, type_id: str | None, aqn: str | None) -> PluginType | None:
         if type_id and type_id in self.types_by_id:
@@ -434,6 +465,15 @@ def _link(graph: DependencyGraph, index: _Index, c: Component) -> None:
         _link_step(graph, index, c)
     elif isinstance(c, StepImage):
         graph.add_edge(c.key, c.step_key, IMAGE_OF)
+        step = graph.component(c.step_key)
+        table = step.primary_entity if isinstance(step, Step) else None
+        for column in c.attributes:
+            _column(graph, index, c.key, table, column, IMAGE_COLUMN)
+    elif isinstance(c, Entity):
+        _link_table(graph, index, c)
+    elif isinstance(c, WebResource):
+        for name in c.dependencies:
+            _web_resource(graph, index, c.key, name, LOADS_DEPENDENCY)
     elif isinstance(c, PluginType):
         graph.add_edge(c.key, c.assembly_key, IN_ASSEMBLY)
     elif isinstance(c, CustomApiField):
@@ -492,7 +532,7 @@ def _message(graph: DependencyGraph, index: _Index, name: str | None, message_id
     return ref
 
 
-def _entity(graph: DependencyGraph, index: _Index, source: str, name: str | None) -> None:
+def _entity(graph: DependencyGraph, index: _Index, source: str, name: str | None, edge: str = ON_ENTITY) -> None:
     if not name:
         return
     key = index.entities.get(name.lower())
@@ -504,7 +544,59 @@ def _entity(graph: DependencyGraph, index: _Index, source: str, name: str | None
         else:
             external = DECLARED if key in index.declared else UNRESOLVED
         graph.add_reference(key, external, name.lower(), kind="entity")
-    graph.add_edge(source, key, ON_ENTITY)
+    graph.add_edge(source, key, edge)
+
+
+def _web_resource(graph: DependencyGraph, index: _Index, source: str, name: str, edge: str) -> None:
+    """``source`` needs the web resource of that name (references are by name; keys by id)."""
+    key = index.web_resources.get(name.lower())
+    if key is None:
+        key = f"web_resource:{name.lower()}"
+        graph.add_reference(key, DECLARED if key in index.declared else UNRESOLVED, name, kind="web_resource")
+    graph.add_edge(source, key, edge)
+
+
+def _column(graph: DependencyGraph, index: _Index, source: str, table: str | None, column: str, edge: str) -> None:
+    """``source`` needs a column: node ``column:<table>.<column>``, part of its table's node. A column no
+    analyzed table defines is a system column (no publisher prefix), or declared or unresolved."""
+    if not table or not column:
+        return
+    table, column = table.lower(), column.lower()
+    key = f"column:{table}.{column}"
+    if key not in graph:
+        if column in index.columns.get(table, ()):
+            external = None
+        elif "_" not in column:
+            external = PLATFORM
+        else:
+            external = DECLARED if key in index.declared else UNRESOLVED
+        graph.add_reference(key, external, column, kind="column")
+        graph.node(key)["table"] = table
+        _entity(graph, index, key, table, IN_TABLE)
+    graph.add_edge(source, key, edge)
+
+
+def _link_table(graph: DependencyGraph, index: _Index, table: Entity) -> None:
+    """The table's forms and ribbon commands become nodes (part of the table), with what they need."""
+    sol_key = f"solution:{table.solution.lower()}"
+    for form in table.form_details:
+        graph.add_component(form)
+        graph.add_edge(sol_key, form.key, CONTAINS)
+        graph.add_edge(form.key, table.key, IN_TABLE)
+        for name in form.libraries:
+            _web_resource(graph, index, form.key, name, LOADS_LIBRARY)
+        for handler in form.handlers:
+            _web_resource(graph, index, form.key, handler.library, HANDLES_EVENT)
+        for name in form.web_resources:
+            _web_resource(graph, index, form.key, name, EMBEDS)
+        for column in form.columns:
+            _column(graph, index, form.key, table.logical_name, column, SHOWS_COLUMN)
+    for command in table.ribbon_commands:
+        graph.add_component(command)
+        graph.add_edge(sol_key, command.key, CONTAINS)
+        graph.add_edge(command.key, table.key, IN_TABLE)
+        for function in command.functions:
+            _web_resource(graph, index, command.key, function.library, RIBBON_SCRIPT)
 
 
 def _link_step(graph: DependencyGraph, index: _Index, step: Step) -> None:
@@ -514,6 +606,8 @@ def _link_step(graph: DependencyGraph, index: _Index, step: Step) -> None:
         graph.add_edge(step.key, ref.key, REGISTERED_ON)
     _ref_type(graph, index, step.key, step.plugin_type_id, step.plugin_type_name, HANDLER)
     _entity(graph, index, step.key, step.primary_entity)
+    for column in step.filtering_attributes:
+        _column(graph, index, step.key, step.primary_entity, column, FILTERS_ON)
 
 
 def _link_custom_api(graph: DependencyGraph, index: _Index, api: CustomApi) -> None:

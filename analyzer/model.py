@@ -338,10 +338,78 @@ class Entity(Component):
     attributes: tuple[str, ...] = ()  # logical names (lower-case) of the columns the package defines
     forms: tuple[tuple[str, str], ...] = ()  # (form id, form name) of its system forms
     views: tuple[tuple[str, str], ...] = ()  # (view id, view name) of its saved queries
+    # Its forms in full and its ribbon diff's script commands: graph nodes (``form:<id>``,
+    # ``ribbon_command:<table>/<command id>``), not components of the solution themselves.
+    form_details: tuple[Form, ...] = field(default=(), repr=False)
+    ribbon_commands: tuple[RibbonCommand, ...] = field(default=(), repr=False)
 
     @property
     def display(self) -> str:
         return f"table {self.logical_name}"
+
+
+@dataclass(frozen=True, slots=True)
+class EventHandler:
+    """A function a form runs on an event: ``<event name="onload"><Handlers><Handler functionName=…
+    libraryName=…/>``. ``control`` is the column or control whose event it is (``onchange``), if any."""
+
+    event: str
+    library: str  # web resource name, lower-case
+    function: str
+    control: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Form(Component):
+    """A form of a table (``<systemform>`` in ``FormXml``); ``ident`` is the form id. The form libraries it
+    loads and the columns its controls show are web resource and column names, lower-case."""
+
+    KIND: ClassVar[str] = "form"
+    LABEL: ClassVar[str] = "form"
+
+    table: str = ""  # logical name
+    table_name: str = ""  # the table's display name, as the maker portal shows it
+    form_type: str | None = None  # main, quick, card… (the FormXml folder or <forms type=…>)
+    libraries: tuple[str, ...] = ()  # <formLibraries><Library name=…/>, in file order
+    handlers: tuple[EventHandler, ...] = ()
+    columns: tuple[str, ...] = ()  # <control datafieldname=…>, sorted, unique
+    web_resources: tuple[str, ...] = ()  # web resource controls: <control …><parameters><Url>name</Url>
+
+    @property
+    def display(self) -> str:
+        return f"form '{self.name}' of table '{self.table_name or self.table}'"
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptFunction:
+    """A JavaScript function a ribbon command runs: ``<JavaScriptFunction Library="$webresource:x.js"
+    FunctionName="f"/>`` in its ``<Actions>`` (``rule`` None), or a ``<CustomRule Library=… FunctionName=…/>``
+    of an enable or display rule the command names (``rule`` is that rule's id)."""
+
+    library: str  # web resource name, lower-case, without "$webresource:"
+    function: str
+    rule: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RibbonCommand(Component):
+    """A ``<CommandDefinition>`` of a ribbon diff (``RibbonDiffXml``, ``Entities/<T>/RibbonDiff.xml``): a
+    button's command. ``ident`` is ``<table>/<command id>`` lower-case (``application/…`` for the
+    application ribbon); ``functions`` the scripts it runs or asks, in file order. Script-call parsing
+    (what a function then calls) starts from here: library + function name."""
+
+    KIND: ClassVar[str] = "ribbon_command"
+    LABEL: ClassVar[str] = "ribbon command"
+
+    command_id: str = ""  # as written, e.g. "contoso.approvalrequest.Submit.Command"
+    table: str | None = None  # logical name; None for the application ribbon
+    table_name: str = ""  # the table's display name
+    functions: tuple[ScriptFunction, ...] = ()
+
+    @property
+    def display(self) -> str:
+        where = f" of table '{self.table_name or self.table}'" if self.table else " of the application ribbon"
+        return f"ribbon command '{self.command_id}'{where}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -381,6 +449,9 @@ class WebResource(Component):
     file_path: str | None = None
     file_missing: bool = False  # neither the package nor the mapping file provides the file
     file_mapped_to: str | None = None  # the file a mapping provides it from (or the pattern it does not find)
+    # <DependencyXml><Dependencies><Dependency componentType="WebResource"><Library name=…/>: the web
+    # resources it loads, declared (names, lower-case)
+    dependencies: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -18,16 +18,25 @@ from analyzer.graph import (
     CONTAINS,
     DECLARED,
     DEFINED_BY,
+    EMBEDS,
+    FILTERS_ON,
     HANDLER,
+    HANDLES_EVENT,
+    IMAGE_COLUMN,
     IMAGE_OF,
     IN_ASSEMBLY,
+    IN_TABLE,
     INVOKES,
+    LOADS_DEPENDENCY,
+    LOADS_LIBRARY,
     ON_ENTITY,
     PACKAGED,
     PARAMETER_OF,
     PLATFORM,
     PROVIDED_BY,
     REGISTERED_ON,
+    RIBBON_SCRIPT,
+    SHOWS_COLUMN,
     TRIGGERED_BY,
     UNRESOLVED,
     USES_ACTIVITY,
@@ -42,10 +51,12 @@ DEFAULT_MAX_NODES = 300  # `max-diagram-nodes` in [tool.dvsa]; beyond it a pictu
 DIRECTIONS = ("both", "requires", "required-by")
 
 # Graph kinds drawn without --kinds: processes, plug-ins, messages and what they run on. Tables come
-# with --tables or a focus on one; web resources (no modelled references yet), Custom API parameters,
-# roles and option sets only with --kinds or a focus.
+# with --tables or a focus on one; columns, Custom API parameters, roles and option sets only with --kinds
+# or a focus. Web resources are drawn where something loads them, with the forms, ribbon commands and web
+# resources that do (SCRIPT_EDGES); an unreferenced web resource only with --kinds or a focus.
 DEFAULT_KINDS = frozenset({"workflow", "step", "step_image", "plugin_type", "plugin_assembly", "plugin_package",
                            "custom_api", "sdk_message", "connection_reference"})
+SCRIPT_EDGES = (LOADS_LIBRARY, HANDLES_EVENT, EMBEDS, RIBBON_SCRIPT, LOADS_DEPENDENCY)
 TABLE = "entity"
 
 
@@ -74,6 +85,9 @@ LOOKS = {
     "custom_api": Look("Custom API", "hexagon", "#c7ecf2"),
     "entity": Look("table", "cylinder", "#eeeeee"),
     "web_resource": Look("web resource", "tab", "#f0ead6"),
+    "form": Look("form", "box3d", "#f0ead6"),
+    "ribbon_command": Look("ribbon command", "cds", "#f0ead6"),
+    "column": Look("column", "cylinder", "#f8f8f8"),
     "connection_reference": Look("connection reference", "parallelogram", "#e4f1d3"),
     "other": Look("other component", "box", "#ffffff"),
     "external": Look("not in the analyzed solutions", "box", "#f2f2f2"),
@@ -90,7 +104,10 @@ RELATION_TEXT = {REGISTERED_ON: "registered on", HANDLER: "handled by", IN_ASSEM
                  PROVIDED_BY: "provided by", IMAGE_OF: "image of", DEFINED_BY: "defined by",
                  PARAMETER_OF: "parameter of", USES_ACTIVITY: "runs activity", CHILD_WORKFLOW: "runs child",
                  INVOKES: "calls", CALLS: "calls", TRIGGERED_BY: "triggered by", ON_ENTITY: "on table",
-                 USES_CONNECTION: "uses connection"}
+                 USES_CONNECTION: "uses connection", LOADS_LIBRARY: "loads library",
+                 HANDLES_EVENT: "runs event handlers from", EMBEDS: "embeds", RIBBON_SCRIPT: "runs script",
+                 LOADS_DEPENDENCY: "loads", SHOWS_COLUMN: "shows column", FILTERS_ON: "filters on",
+                 IMAGE_COLUMN: "image holds", IN_TABLE: "in table"}
 
 
 @dataclass(frozen=True)
@@ -152,7 +169,8 @@ def view(graph: DependencyGraph, findings: Iterable[Finding] = (), *, focus: Ite
     shown = set(kinds) if kinds is not None else set(DEFAULT_KINDS)
     if tables:
         shown.add(TABLE)
-    keys = _select(graph, shown, focus_keys, 2 if depth is None else depth, direction)
+    scripts = {k for s, t, _types in graph.edges(SCRIPT_EDGES) for k in (s, t)} if kinds is None else set()
+    keys = _select(graph, shown, focus_keys, 2 if depth is None else depth, direction, scripts)
     if max_nodes is not None and not focus_keys and len(keys) > max_nodes:
         raise DiagramTooLarge(_too_large(graph, keys, max_nodes))
     worst = _worst(findings)
@@ -188,12 +206,16 @@ def describe(graph: DependencyGraph, key: str) -> str:
     if c is not None:
         return c.display
     kind = graph.node(key).get("kind", "")
+    if kind == "column":
+        tables = graph.requires(key, [IN_TABLE])
+        return f"column {graph.name(key)} of {describe(graph, tables[0]) if tables else 'a table'}"
     noun = {"sdk_message": "message", "entity": "table"}.get(kind, kind.replace("_", " "))
     return f"{noun} {graph.name(key)}"
 
 
-def _select(graph: DependencyGraph, shown: set[str], focus: set[str], depth: int, direction: str) -> set[str]:
-    visible = {k for k in graph.nodes() if graph.node(k).get("kind") in shown} | focus
+def _select(graph: DependencyGraph, shown: set[str], focus: set[str], depth: int, direction: str,
+            also: set[str]) -> set[str]:
+    visible = {k for k in graph.nodes() if graph.node(k).get("kind") in shown} | focus | also
     if not focus:
         return visible
     # Walk only through visible nodes: a hidden table would otherwise join everything on it.

@@ -20,24 +20,36 @@ from analyzer.model import (
     norm_id,
 )
 from analyzer.reader.context import ReadContext
+from analyzer.reader.forms import form_file, inline_forms, read_ribbon, ribbon_file, web_resource_dependencies
 from analyzer.reader.package import Package
 from analyzer.reader.xmlparse import attr, child, children, fields, flag, integer, line, text
 
 
 def read_entity(elem: etree._Element, member: str, ctx: ReadContext) -> Entity:
+    """The table, with its forms (``Form``) and the ribbon commands of its ribbon diff that run scripts."""
     f = fields(elem)
     info = child(f, "EntityInfo")
     inner = child(info, "entity") if info is not None else None
     name_el = child(f, "Name")
     schema = (attr(inner, "Name") if inner is not None else None) or text(name_el) or "(unnamed)"
     display = attr(name_el, "LocalizedName") if name_el is not None else None
+    table, table_name = schema.lower(), display or schema
+    forms = inline_forms(child(f, "FormXml"), member, ctx, table, table_name)
+    ribbon = read_ribbon(child(f, "RibbonDiffXml"), member, ctx, table, table_name)
+    if not forms and member.lower().endswith("/entity.xml"):
+        folder = member[: -len("/entity.xml")]
+        for form_member in _table_part_members(ctx.package).get((folder.lower(), "formxml"), ()):
+            forms += form_file(form_member, ctx, table, table_name)
+        if not ribbon:
+            ribbon = ribbon_file(ctx.package.find(f"{folder}/RibbonDiff.xml"), ctx, table, table_name)
     return Entity(
-        ident=schema.lower(), name=display or schema, solution=ctx.solution,
-        source=SourceLocation(member, line(elem)), logical_name=schema.lower(), schema_name=schema,
+        ident=table, name=table_name, solution=ctx.solution,
+        source=SourceLocation(member, line(elem)), logical_name=table, schema_name=schema,
         entity_set_name=(text(inner, "EntitySetName") or "").lower() or None if inner is not None else None,
         display_name=display, attributes=_attributes(inner),
-        forms=_parts(f, "FormXml", "systemform", "formid") or _part_files(member, ctx, "FormXml"),
+        forms=tuple(sorted((form.ident, form.name) for form in forms)),
         views=_parts(f, "SavedQueries", "savedquery", "savedqueryid") or _part_files(member, ctx, "SavedQueries"),
+        form_details=tuple(sorted(forms, key=lambda form: form.ident)), ribbon_commands=tuple(ribbon),
     )
 
 
@@ -178,4 +190,5 @@ def read_web_resource(elem: etree._Element, member: str, ctx: ReadContext) -> We
         ident=wr_id or name.lower(), name=name, solution=ctx.solution, source=SourceLocation(member, line(elem)),
         display_name=text(f, "DisplayName"), type=integer(f, "WebResourceType"),
         file_path=file_member or (file_name.strip("/") if file_name else None),
-        file_missing=bool(file_name) and file_member is None)
+        file_missing=bool(file_name) and file_member is None,
+        dependencies=web_resource_dependencies(text(f, "DependencyXml"), member, ctx))

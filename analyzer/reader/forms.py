@@ -1,0 +1,150 @@
+"""What forms, ribbon diffs and web resources say they load: form libraries, event handlers, the columns a
+form shows, ribbon commands' script functions, and web resources' declared dependencies.
+
+Forms: ``<systemform>`` (in ``Entities/<T>/FormXml/<type>/{id}.xml`` unpacked, inside ``<Entity><FormXml>
+<forms type=…>`` in customizations.xml), each read in one pass over its elements. Ribbons: the
+``<RibbonDiffXml>`` of a table (``Entities/<T>/RibbonDiff.xml`` unpacked, inside ``<Entity>`` zipped) or of
+the application (``Other/RibbonCustomization.xml``).
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from analyzer.model import EventHandler, Form, RibbonCommand, ScriptFunction, SourceLocation, norm_id
+from analyzer.reader.context import ReadContext
+from analyzer.reader.xmlparse import attr, child, children, line, local, parse_bytes, text
+
+WEBRESOURCE_PREFIX = "$webresource:"
+
+
+def _localized_name(elem: etree._Element) -> str:
+    names = child(elem, "LocalizedNames")
+    first = child(names, "LocalizedName") if names is not None else None
+    return (attr(first, "description") if first is not None else None) or ""
+
+
+def read_form(systemform: etree._Element, member: str, ctx: ReadContext, table: str, table_name: str,
+              form_type: str | None) -> Form | None:
+    """One ``<systemform>``; None without a form id."""
+    form_id = norm_id(text(systemform, "formid"))
+    if not form_id:
+        return None
+    libraries: list[str] = []
+    handlers: list[EventHandler] = []
+    columns: set[str] = set()
+    web_resources: list[str] = []
+    event: tuple[str, str | None] = ("", None)
+    body = child(systemform, "form")
+    for elem in body.iter() if body is not None else ():
+        tag = local(elem.tag)
+        if tag == "control":
+            if field := attr(elem, "datafieldname"):
+                columns.add(field.lower())
+        elif tag == "url" and (url := text(elem)) and ":" not in url.lower().replace(WEBRESOURCE_PREFIX, ""):
+            # a web resource control's <parameters><Url>contoso_/page.html</Url>
+            web_resources.append(_web_resource_name(url))
+        elif tag == "library" and (name := attr(elem, "name")):
+            libraries.append(name.lower())
+        elif tag == "event":
+            event = (attr(elem, "name") or "", attr(elem, "attribute") or attr(elem, "control"))
+        elif tag == "handler" and (library := attr(elem, "libraryName")) and local(elem.getparent().tag) == "handlers":
+            handlers.append(EventHandler(event=event[0], library=library.lower(),
+                                         function=attr(elem, "functionName") or "",
+                                         control=event[1].lower() if event[1] else None))
+    return Form(ident=form_id, name=_localized_name(systemform) or form_id, solution=ctx.solution,
+                source=SourceLocation(member, line(systemform)), table=table, table_name=table_name,
+                form_type=form_type, libraries=tuple(dict.fromkeys(libraries)), handlers=tuple(handlers),
+                columns=tuple(sorted(columns)), web_resources=tuple(dict.fromkeys(web_resources)))
+
+
+def inline_forms(formxml: etree._Element | None, member: str, ctx: ReadContext, table: str,
+                 table_name: str) -> list[Form]:
+    """The forms inside an ``<Entity><FormXml><forms type="main"><systemform>`` of customizations.xml."""
+    found = []
+    for group in formxml if formxml is not None else ():
+        for systemform in children(group, "systemform"):
+            form = read_form(systemform, member, ctx, table, table_name, attr(group, "type"))
+            if form is not None:
+                found.append(form)
+    return found
+
+
+def form_file(member: str, ctx: ReadContext, table: str, table_name: str) -> list[Form]:
+    """The form of an unpacked ``Entities/<T>/FormXml/<type>/{id}.xml`` (root ``<forms>``)."""
+    root = parse_bytes(ctx.package, member, ctx.package.read(member))
+    parts = member.split("/")
+    form_type = parts[-2].lower() if len(parts) >= 5 else None
+    systemforms = [root] if local(root.tag) == "systemform" else children(root, "systemform")
+    return [f for s in systemforms if (f := read_form(s, member, ctx, table, table_name, form_type)) is not None]
+
+
+def _web_resource_name(value: str) -> str:
+    value = value.strip()
+    if value.lower().startswith(WEBRESOURCE_PREFIX):
+        value = value[len(WEBRESOURCE_PREFIX):]
+    return value.split("?", 1)[0].lstrip("/").lower()
+
+
+def read_ribbon(diff: etree._Element | None, member: str, ctx: ReadContext, table: str | None,
+                table_name: str = "") -> list[RibbonCommand]:
+    """The commands of a ``<RibbonDiffXml>`` that run web resource scripts: their ``<JavaScriptFunction>``
+    actions and the ``<CustomRule>``s of the enable and display rules they name. A library outside
+    ``$webresource:`` (a platform script) is not a web resource and is left out."""
+    if diff is None:
+        return []
+    rules: dict[str, list[tuple[str, str]]] = {}
+    definitions = child(diff, "RuleDefinitions")
+    for section in definitions if definitions is not None else ():
+        for rule in section:
+            rule_id = attr(rule, "Id") if isinstance(rule.tag, str) else None
+            if not rule_id:
+                continue
+            for elem in rule.iter("{*}CustomRule"):
+                if (library := attr(elem, "Library")) and library.lower().startswith(WEBRESOURCE_PREFIX):
+                    rules.setdefault(rule_id, []).append((_web_resource_name(library),
+                                                          attr(elem, "FunctionName") or ""))
+    commands = []
+    definitions = child(diff, "CommandDefinitions")
+    for command in children(definitions, "CommandDefinition") if definitions is not None else ():
+        command_id = attr(command, "Id")
+        if not command_id:
+            continue
+        functions = []
+        for elem in command.iter():
+            tag = local(elem.tag)
+            if tag == "javascriptfunction":
+                library = attr(elem, "Library") or ""
+                if library.lower().startswith(WEBRESOURCE_PREFIX):
+                    functions.append(ScriptFunction(_web_resource_name(library), attr(elem, "FunctionName") or ""))
+            elif tag in ("enablerule", "displayrule"):
+                rule_id = attr(elem, "Id") or ""
+                functions += [ScriptFunction(lib, fn, rule_id) for lib, fn in rules.get(rule_id, ())]
+        if functions:
+            commands.append(RibbonCommand(
+                ident=f"{table or 'application'}/{command_id.lower()}", name=command_id, solution=ctx.solution,
+                source=SourceLocation(member, line(command)), command_id=command_id, table=table,
+                table_name=table_name, functions=tuple(functions)))
+    return commands
+
+
+def ribbon_file(member: str | None, ctx: ReadContext, table: str | None, table_name: str = "") -> list[RibbonCommand]:
+    if member is None:
+        return []
+    return read_ribbon(parse_bytes(ctx.package, member, ctx.package.read(member)), member, ctx, table, table_name)
+
+
+def web_resource_dependencies(dependency_xml: str | None, member: str, ctx: ReadContext) -> tuple[str, ...]:
+    """The web resources a web resource declares it loads: its ``<DependencyXml>`` (XML written as text)
+    ``<Dependencies><Dependency componentType="WebResource"><Library name="contoso_/x.js"/>``."""
+    if not dependency_xml or "<" not in dependency_xml:
+        return ()
+    root = parse_bytes(ctx.package, member, dependency_xml.encode("utf-8"))
+    names = []
+    for dependency in root.iter("{*}Dependency"):
+        if (attr(dependency, "componentType") or "").lower() != "webresource":
+            continue
+        for library in children(dependency, "Library"):
+            if name := attr(library, "name"):
+                names.append(_web_resource_name(name))
+    return tuple(dict.fromkeys(names))
