@@ -34,7 +34,8 @@ def _errors(debug: bool):
     except SolutionError as exc:
         if debug:
             traceback.print_exc()
-        click.echo(_one_line(f"error: {exc}"), err=True)
+        for each in getattr(exc, "errors", None) or [exc]:  # SolutionErrors: every bad path, one line each
+            click.echo(_one_line(f"error: {each}"), err=True)
         sys.exit(EXIT_ERROR)
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM (see _terminate_as_interrupt): the workers are stopped
         click.echo("error: interrupted", err=True)
@@ -60,7 +61,7 @@ def _terminate_as_interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
-def _emit(text: str, output: str | None) -> None:
+def _emit(text: str, output: str | None, color: bool | None = None) -> None:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate (an undecodable file name in a folder): print it escaped
@@ -69,7 +70,7 @@ def _emit(text: str, output: str | None) -> None:
         with _writing(output):
             write_atomic(output, text)
     else:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=color)
 
 
 @contextmanager
@@ -82,7 +83,7 @@ def _writing(path: str):
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="dvsa")
+@click.version_option(__version__, "-V", "--version", prog_name="dvsa")
 @click.option("--debug", is_flag=True, help="Show tracebacks on errors.")
 @click.option("--max-unzipped-mb", type=click.IntRange(1), default=4096, show_default=True,
               help="Refuse a zip that inflates to more than this (zip-bomb guard).")
@@ -101,14 +102,20 @@ def main(ctx: click.Context, debug: bool, max_unzipped_mb: int, max_ratio: float
     if threading.current_thread() is threading.main_thread():  # only there can Python install a handler
         signal.signal(signal.SIGTERM, _terminate_as_interrupt)
     mib = 1024 * 1024
-    ctx.obj = {"debug": debug, "limits": Limits(max_total_bytes=max_unzipped_mb * mib, max_ratio=max_ratio,
-                                                max_member_bytes=max_member_mb * mib,
-                                                follow_symlinks=follow_symlinks)}
+    ctx.obj = {"debug": debug, "exclude": (),
+               "limits": Limits(max_total_bytes=max_unzipped_mb * mib, max_ratio=max_ratio,
+                                max_member_bytes=max_member_mb * mib, follow_symlinks=follow_symlinks)}
 
 
 def _load_all(ctx: click.Context, paths: tuple[str, ...], jobs: int = 1, map_file: str | None = None):
     from analyzer.engine import load_all
-    return load_all(paths, ctx.obj["limits"], jobs, on_loaded=gc.freeze, map_file=map_file)
+    return load_all(_inputs(ctx, paths), ctx.obj["limits"], jobs, on_loaded=gc.freeze, map_file=map_file)
+
+
+def _inputs(ctx: click.Context, paths: tuple[str, ...]) -> list[str]:
+    """Globs and folders of packages expanded, --exclude applied, every bad path reported (analyzer.paths)."""
+    from analyzer.paths import expand
+    return expand(paths, ctx.obj["exclude"])
 
 
 @main.command()
@@ -134,7 +141,31 @@ def _split(values: tuple[str, ...]) -> list[str]:
     return [v.strip() for value in values for v in value.split(",") if v.strip()]
 
 
-FAIL_ON = {"error": 3, "warning": 2, "note": 1, "never": 99}
+def _selection(values: tuple[str, ...], configured: list[str]) -> list[str]:
+    """--select, else the config's; `--select ''` (an unset CI variable) is refused, not read as "all rules"."""
+    if values and not _split(values):
+        raise SolutionError("--select is empty: name the rules to run (ids, id prefixes or names), or leave it out")
+    return _split(values) or configured
+
+
+def _baseline(flag: str | None, config):
+    """--baseline FILE must exist; the config's `baseline = …` may not exist yet (before the first
+    `dvsa baseline`): then it is empty, with a note."""
+    from pathlib import Path
+
+    from analyzer.baseline import read_baseline
+    if flag:
+        return read_baseline(flag)
+    if not config.baseline:
+        return None
+    if not Path(config.baseline).exists():
+        click.echo(f"note: baseline {config.baseline} (from {config.path}) does not exist yet: no finding is "
+                   f"accepted; write it with `dvsa baseline`", err=True)
+        return None
+    return read_baseline(config.baseline)
+
+
+FAIL_ON = ("error", "warning", "note", "never")  # ranks in analyzer.engine.FAIL_ON
 
 
 @main.command()
@@ -158,38 +189,48 @@ FAIL_ON = {"error": 3, "warning": 2, "note": 1, "never": 99}
 @click.option("--map", "map_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="SolutionPackager mapping file the unpacked folders are packed with (default: a spkl.json "
                    "above the folder).")
+@click.option("--max-findings", type=click.IntRange(0), metavar="N",
+              help="Exit 1 when more than N findings remain (any severity).")
+@click.option("--max-errors", type=click.IntRange(0), metavar="N", help="Exit 1 when more than N errors remain.")
+@click.option("-q", "--quiet", is_flag=True, help="Text: only the summary line.")
+@click.option("--statistics", is_flag=True, help="Text: the number of findings of each rule instead of each finding.")
+@click.option("--color", "color_choice", type=click.Choice(["auto", "always", "never"]), default="auto",
+              show_default=True, help="Colour by severity (auto: on a terminal, off with NO_COLOR or TERM=dumb, "
+                                      "on with FORCE_COLOR).")
 @click.pass_context
 def check(ctx: click.Context, paths, fmt, output, fail_on, select, ignore, rule_options, jobs, config_path,
-          baseline_path, strict_baseline, map_file) -> None:
+          baseline_path, strict_baseline, map_file, max_findings, max_errors, quiet, statistics,
+          color_choice) -> None:
     """Check solutions for what will break: import, upgrade, deletion, runtime limits.
 
     Several paths are analyzed together, so references across solutions resolve.
     Exit 0 clean, 1 findings at or above --fail-on, 2 bad input or internal error.
     """
-    from analyzer.baseline import read_baseline
-    from analyzer.engine import analyze
+    from analyzer.engine import analyze, gate
     from analyzer.report import FORMATS
+    from analyzer.report.text import use_color
     with _errors(ctx.obj["debug"]):
         config = _config(config_path)
         options = _rule_options(config, rule_options)
-        baseline_path = baseline_path or config.baseline
-        fail_on = fail_on or config.fail_on or "error"
-        result = analyze(paths, select=_split(select) or config.select, ignore=_split(ignore) or config.ignore,
+        result = analyze(_inputs(ctx, paths), select=_selection(select, config.select),
+                         ignore=_split(ignore) or config.ignore,
                          options=options, severities=config.severities, jobs=jobs, limits=ctx.obj["limits"],
-                         suppress=config.suppress, baseline=read_baseline(baseline_path) if baseline_path else None,
+                         suppress=config.suppress, baseline=_baseline(baseline_path, config),
                          on_loaded=gc.freeze, map_file=map_file or config.map_file)
         buffer = io.StringIO()
-        color = fmt == "text" and not output and sys.stdout.isatty()
+        color = fmt == "text" and not output and use_color(color_choice, sys.stdout.isatty(), os.environ)
         extra = {"diagram": _html_diagram(result, config.max_diagram_nodes)} if fmt == "html" else {}
-        FORMATS[fmt](result, buffer, color=color, **extra)
-        _emit(buffer.getvalue(), output)
+        FORMATS[fmt](result, buffer, color=color, quiet=quiet, statistics=statistics, **extra)
+        _emit(buffer.getvalue(), output, color=color or None)
         if result.errors:  # one line, however many rules crashed; the report lists each
             crashed = "; ".join(f"{e.rule} ({e.message})" for e in result.errors)
             click.echo(_one_line(f"error: {len(result.errors)} rule(s) crashed: {crashed}"), err=True)
             sys.exit(EXIT_ERROR)
-        worst = max((f.severity.rank for f in result.findings if not f.suppressed), default=0)
-        stale_fails = strict_baseline and bool(result.stale)
-        sys.exit(EXIT_FINDINGS if worst >= FAIL_ON[fail_on] or stale_fails else EXIT_CLEAN)
+        reasons = gate(result, fail_on or config.fail_on, max_findings=max_findings, max_errors=max_errors,
+                       strict_baseline=strict_baseline)
+        for reason in reasons if max_findings is not None or max_errors is not None else []:
+            click.echo(f"failed: {reason}", err=True)
+        sys.exit(EXIT_FINDINGS if reasons else EXIT_CLEAN)
 
 
 def _html_diagram(result, max_nodes: int | None):
@@ -247,7 +288,7 @@ def baseline(ctx: click.Context, paths, output, config_path, rule_options) -> No
     from analyzer.engine import analyze
     with _errors(ctx.obj["debug"]):
         config = _config(config_path)
-        result = analyze(paths, select=config.select, ignore=config.ignore,
+        result = analyze(_inputs(ctx, paths), select=config.select, ignore=config.ignore,
                          options=_rule_options(config, rule_options), limits=ctx.obj["limits"],
                          suppress=config.suppress, on_loaded=gc.freeze, map_file=config.map_file)
         if result.errors:
@@ -319,7 +360,7 @@ def graph(ctx: click.Context, paths, fmt, output, focus, depth, direction, kinds
         config = _config(config_path)
         map_file = map_file or config.map_file
         if findings:
-            result = analyze(paths, limits=ctx.obj["limits"], on_loaded=gc.freeze, map_file=map_file)
+            result = analyze(_inputs(ctx, paths), limits=ctx.obj["limits"], on_loaded=gc.freeze, map_file=map_file)
             dependency_graph, found = result.graph, result.findings
         else:
             dependency_graph, found = build_graph(_load_all(ctx, paths, map_file=map_file)), []
@@ -388,36 +429,36 @@ def dependents(ctx: click.Context, paths, key: str, transitive: bool, requires: 
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="As for `dvsa check`.")
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False), help="As for `dvsa check`.")
 @click.option("--map", "map_file", type=click.Path(dir_okay=False), metavar="FILE", help="As for `dvsa check`.")
+@click.option("--color", "color_choice", type=click.Choice(["auto", "always", "never"]), default="auto",
+              show_default=True, help="As for `dvsa check`.")
 @click.pass_context
 def diff_command(ctx: click.Context, old, new, with_paths, fmt, output, fail_on, select, ignore, rule_options,
-                 config_path, baseline_path, map_file) -> None:
+                 config_path, baseline_path, map_file, color_choice) -> None:
     """What NEW changed against OLD (added, removed, changed components), and the rules over NEW.
 
     OLD and NEW are any inputs `check` reads: a zip against the unpacked folder of the same solution is fine.
     Exit 0 clean, 1 findings at or above --fail-on, 2 bad input or internal error.
     """
-    from analyzer.baseline import read_baseline
-    from analyzer.engine import diff_analysis
+    from analyzer.engine import diff_analysis, gate
     from analyzer.report.diff import FORMATS
+    from analyzer.report.text import use_color
     with _errors(ctx.obj["debug"]):
         config = _config(config_path)
-        baseline_path = baseline_path or config.baseline
-        fail_on = fail_on or config.fail_on or "error"
-        result = diff_analysis([old], [new], with_paths=with_paths, select=_split(select) or config.select,
+        result = diff_analysis([old], [new], with_paths=with_paths, select=_selection(select, config.select),
                                ignore=_split(ignore) or config.ignore, options=_rule_options(config, rule_options),
                                severities=config.severities, suppress=config.suppress,
-                               baseline=read_baseline(baseline_path) if baseline_path else None,
+                               baseline=_baseline(baseline_path, config),
                                limits=ctx.obj["limits"], map_file=map_file or config.map_file, on_loaded=gc.freeze)
         buffer = io.StringIO()
-        FORMATS[fmt](result, buffer, color=fmt == "text" and not output and sys.stdout.isatty())
-        _emit(buffer.getvalue(), output)
+        color = fmt == "text" and not output and use_color(color_choice, sys.stdout.isatty(), os.environ)
+        FORMATS[fmt](result, buffer, color=color)
+        _emit(buffer.getvalue(), output, color=color or None)
         analysis = result.analysis
         if analysis.errors:
             crashed = "; ".join(f"{e.rule} ({e.message})" for e in analysis.errors)
             click.echo(_one_line(f"error: {len(analysis.errors)} rule(s) crashed: {crashed}"), err=True)
             sys.exit(EXIT_ERROR)
-        worst = max((f.severity.rank for f in analysis.findings if not f.suppressed), default=0)
-        sys.exit(EXIT_FINDINGS if worst >= FAIL_ON[fail_on] else EXIT_CLEAN)
+        sys.exit(EXIT_FINDINGS if gate(analysis, fail_on or config.fail_on) else EXIT_CLEAN)
 
 
 @main.command("order")
@@ -437,3 +478,38 @@ def order_command(ctx: click.Context, paths, fmt: str, output: str | None) -> No
         found = plan(_load_all(ctx, paths))
         _emit(to_json(found) if fmt == "json" else to_text(found), output)
         sys.exit(EXIT_FINDINGS if found.order is None else EXIT_CLEAN)
+
+
+def _late_option(ctx: click.Context, param: click.Parameter, value) -> None:
+    """A global option given after the subcommand (`dvsa check --debug x.zip`) means what it means before it."""
+    import dataclasses
+    if value is None or value is False or value == ():
+        return
+    mib = 1024 * 1024
+    if param.name == "debug":
+        ctx.obj["debug"] = True
+    elif param.name == "exclude":
+        ctx.obj["exclude"] = ctx.obj["exclude"] + tuple(value)
+    else:
+        limits = {"max_unzipped_mb": ("max_total_bytes", value * mib), "max_ratio": ("max_ratio", value),
+                  "max_member_mb": ("max_member_bytes", value * mib),
+                  "follow_symlinks": ("follow_symlinks", True)}[param.name]
+        ctx.obj["limits"] = dataclasses.replace(ctx.obj["limits"], **dict([limits]))
+
+
+def _late_options(command: click.Command) -> list[click.Parameter]:
+    """The group's options again on each subcommand (hidden from its --help), and --exclude where it reads PATHs."""
+    late = {"expose_value": False, "callback": _late_option}
+    found = [p for p in main.params if isinstance(p, click.Option) and p.name != "version"]
+    params: list[click.Parameter] = [
+        click.Option(p.opts, type=p.type, is_flag=p.is_flag, default=False if p.is_flag else None, hidden=True,
+                     **late) for p in found]
+    if any(p.name in ("paths", "old") for p in command.params):
+        params.append(click.Option(["--exclude"], multiple=True, metavar="GLOB", **late,
+                                   help="Leave out the packages whose path (or last part) matches this glob "
+                                        "(repeatable), e.g. '*/bin/*'."))
+    return params
+
+
+for _command in main.commands.values():
+    _command.params.extend(_late_options(_command))

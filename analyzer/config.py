@@ -62,21 +62,31 @@ class Config:
 
 
 def find_config(start: Path) -> Path | None:
-    """dvsa.toml, or a pyproject.toml with a [tool.dvsa] table, in ``start``."""
-    if (start / "dvsa.toml").is_file():
-        return start / "dvsa.toml"
-    pyproject = start / "pyproject.toml"
+    """dvsa.toml, or a pyproject.toml with a [tool.dvsa] table, in ``start`` or the nearest folder above it,
+    up to the repository root (the folder holding ``.git``), like ruff and black look for theirs."""
+    for folder in (start, *start.parents):
+        if found := _config_in(folder):
+            return found
+        if (folder / ".git").exists():
+            return None
+    return None
+
+
+def _config_in(folder: Path) -> Path | None:
+    if (folder / "dvsa.toml").is_file():
+        return folder / "dvsa.toml"
+    pyproject = folder / "pyproject.toml"
     if pyproject.is_file():
         try:
             if "dvsa" in tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}):
                 return pyproject
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
             return None
     return None
 
 
 def _unknown(key: str, known: tuple[str, ...], where: str, path: str) -> SolutionError:
-    hint = difflib.get_close_matches(key, known, n=1)
+    hint = difflib.get_close_matches(key.lower(), known, n=1)
     return SolutionError(f"unknown key {key!r} in {where}" + (f"; did you mean {hint[0]!r}?" if hint else ""), path)
 
 
@@ -104,6 +114,7 @@ def load_config(path: Path, registry: Registry | None = None) -> Config:
     where = "[tool.dvsa]" if path.name == "pyproject.toml" else str(path.name)
     p = str(path)
     config = Config(path=p)
+    table = {k.lower() if isinstance(k, str) and k.lower() in KEYS else k: v for k, v in table.items()}  # Fail-On
     for key in table:
         if key not in KEYS:
             raise _unknown(key, KEYS, where, p)
@@ -132,6 +143,7 @@ def load_config(path: Path, registry: Registry | None = None) -> Config:
                                                  f"{sections}severity")
     config.options = rule_settings.rule_options(registry, _table(table, "rules", where, p), p, f"{sections}rules")
     for entry in table.get("suppress", []):
+        entry = {k.lower() if isinstance(k, str) and k.lower() in SUPPRESS_KEYS else k: v for k, v in entry.items()}
         for key in entry:
             if key not in SUPPRESS_KEYS:
                 raise _unknown(key, SUPPRESS_KEYS, f"{where} suppress entry", p)

@@ -11,7 +11,7 @@ from analyzer import options as rule_settings
 from analyzer.baseline import apply as apply_suppressions
 from analyzer.config import Suppression
 from analyzer.diff import DiffResult, diff_solutions
-from analyzer.errors import SolutionError
+from analyzer.errors import SolutionError, SolutionErrors
 from analyzer.graph import DependencyGraph, build_graph
 from analyzer.model import Solution
 from analyzer.reader import Limits, load, read_mapping
@@ -109,21 +109,38 @@ def load_all(paths: Iterable[str], limits: Limits | None = None, jobs: int = 1,
     applied to each folder from that folder."""
     paths = list(paths)
     mapping = read_mapping(map_file) if map_file else None
+    solutions: list[Solution] = []
+    errors: list[SolutionError] = []  # every bad package is reported, not only the first
     if jobs <= 1 or len(paths) < 2:
-        solutions = []
         for p in paths:
-            solutions.append(load(p, limits, mapping))
+            try:
+                solutions.append(load(p, limits, mapping))
+            except SolutionError as exc:
+                errors.append(exc)
             if on_loaded:
                 on_loaded()
-        return solutions
+        return _loaded(solutions, errors)
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(paths)), initializer=_ignore_interrupts)
     try:
-        return list(pool.map(load, paths, [limits] * len(paths), [mapping] * len(paths)))
+        for future in [pool.submit(load, p, limits, mapping) for p in paths]:
+            try:
+                solutions.append(future.result())
+            except SolutionError as exc:
+                errors.append(exc)
+        return _loaded(solutions, errors)
     except BaseException:  # Ctrl-C, SIGTERM (the CLI raises KeyboardInterrupt for it), a bad package
         _stop(pool)
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _loaded(solutions: list[Solution], errors: list[SolutionError]) -> list[Solution]:
+    if len(errors) > 1:
+        raise SolutionErrors(errors)
+    if errors:
+        raise errors[0]
+    return solutions
 
 
 def _ignore_interrupts() -> None:
@@ -168,12 +185,23 @@ def _settings(registry: Registry, select: Iterable[str], ignore: Iterable[str],
     has checked its own, naming the file or the flag)."""
     select, ignore = list(select), list(ignore)
     if unknown := registry.unknown(select + ignore):
-        raise SolutionError(f"no rule matches {', '.join(repr(u) for u in unknown)}; `dvsa rules` lists them")
+        raise SolutionError(f"no rule matches {', '.join(repr(u) for u in unknown)}"
+                            + (_near(registry, unknown[0]) or "; `dvsa rules` lists them"))
     options = rule_settings.rule_options(registry, options or {})
     severities = rule_settings.severities(registry, severities or {})
     for entry in suppress or []:  # a misspelt rule would silently suppress nothing, and never be stale
         rule_settings.find_rule(registry, entry.rule, rule_settings.Place(None, f"suppress entry {entry.rule!r}"))
-    return registry.select(select, ignore), options, severities
+    rules = registry.select(select, ignore)
+    if not rules:  # `--ignore DV` would otherwise run nothing and pass the gate
+        raise SolutionError("no rule selected: --select/--ignore (or select/ignore in the config) leave no rule "
+                            "to run")
+    return rules, options, severities
+
+
+def _near(registry: Registry, given: str) -> str:
+    """A "did you mean" for a misspelt id or name; ids differ in one digit from many others, so only a near miss."""
+    return (rule_settings.hint(given.strip().upper(), [r.id for r in registry.rules], cutoff=0.75)
+            or rule_settings.hint(given.strip().lower(), [r.name for r in registry.rules]))
 
 
 def _suppressed(result: AnalysisResult, suppress: list[Suppression] | None,
@@ -205,3 +233,31 @@ def diff_analysis(old_paths: Iterable[str], new_paths: Iterable[str], *, with_pa
                        on_loaded=on_loaded, previous=Previous(old, old_graph))
     changes = diff_solutions(old, old_graph, new, new_graph)
     return DiffResult(changes, _suppressed(result, suppress, baseline))
+
+
+FAIL_ON = {"error": 3, "warning": 2, "note": 1, "never": 99}  # --fail-on: the lowest severity rank that fails
+
+
+def gate(result: AnalysisResult, fail_on: str | None = None, *, max_findings: int | None = None,
+         max_errors: int | None = None, strict_baseline: bool = False) -> list[str]:
+    """Why the run fails, one reason a line (empty: it passes); accepted (suppressed) findings never count.
+
+    ``max_findings`` / ``max_errors`` allow that many and fail on one more, like the Power Platform Checker
+    task's ErrorThreshold ("the number of errors of a specified level that are allowed for the checker to
+    pass", https://learn.microsoft.com/power-platform/alm/devops-build-tool-tasks). With a threshold and no
+    ``fail_on``, the threshold alone decides (``--max-errors 5`` passes with 5 errors); ``fail_on`` defaults
+    to ``error`` otherwise."""
+    remaining = [f for f in result.findings if not f.suppressed]
+    errors = sum(1 for f in remaining if f.severity is Severity.ERROR)
+    fail_on = fail_on or ("never" if max_findings is not None or max_errors is not None else "error")
+    reasons = []
+    worst = max((f.severity.rank for f in remaining), default=0)
+    if worst >= FAIL_ON[fail_on]:
+        reasons.append(f"findings at or above --fail-on {fail_on}")
+    if max_findings is not None and len(remaining) > max_findings:
+        reasons.append(f"{len(remaining)} findings, more than --max-findings {max_findings}")
+    if max_errors is not None and errors > max_errors:
+        reasons.append(f"{errors} errors, more than --max-errors {max_errors}")
+    if strict_baseline and result.stale:
+        reasons.append(f"{len(result.stale)} baseline or suppress entries matched nothing (--strict-baseline)")
+    return reasons

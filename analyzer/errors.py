@@ -35,3 +35,11 @@ class SolutionError(Exception):
     def __str__(self) -> str:
         where = self.where()
         return f"{where}: {self.message}" if where else self.message
+
+
+class SolutionErrors(SolutionError):
+    """Several bad inputs found in one run: each is reported on its own line before the run ends (exit 2)."""
+
+    def __init__(self, errors: list[SolutionError]):
+        super().__init__(f"{len(errors)} bad input(s)")
+        self.errors = list(errors)

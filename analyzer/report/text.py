@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 
 import click
 
@@ -21,10 +22,31 @@ def _belongs(f, s) -> bool:
     return f.package == s.path if f.package else f.component.solution == s.unique_name
 
 
-def render(result: AnalysisResult, out, *, color: bool = False, **_options) -> None:
+def use_color(choice: str, is_tty: bool, environ: Mapping[str, str]) -> bool:
+    """``--color always|never`` wins; with ``auto``: ``NO_COLOR`` (https://no-color.org: set and not empty) or
+    ``TERM=dumb`` turn colour off, ``FORCE_COLOR`` (set, not empty, not "0") turns it on, else a terminal has it."""
+    if choice != "auto":
+        return choice == "always"
+    if environ.get("NO_COLOR") or environ.get("TERM") == "dumb":
+        return False
+    if environ.get("FORCE_COLOR", "0") not in ("", "0"):
+        return True
+    return is_tty
+
+
+def render(result: AnalysisResult, out, *, color: bool = False, quiet: bool = False, statistics: bool = False,
+           **_options) -> None:
+    """``quiet``: only the summary line; ``statistics``: counts by rule (as ruff's) instead of each finding."""
     def style(text: str, **kw) -> str:
         return click.style(text, **kw) if color else text
 
+    if quiet:
+        out.write(style(summary_line(result), bold=True) + "\n")
+        return
+    if statistics:
+        _statistics(result, out, style)
+        out.write(style(summary_line(result), bold=True) + "\n")
+        return
     names = Counter(s.unique_name for s in result.solutions)
     for s in result.solutions:
         findings = [f for f in result.findings if _belongs(f, s) and not f.suppressed]
@@ -53,6 +75,11 @@ def render(result: AnalysisResult, out, *, color: bool = False, **_options) -> N
         out.write(style(f"stale: {entry} matched no finding; remove it", fg="yellow") + "\n")
     for e in result.errors:
         out.write(style(f"internal error in rule {e.rule}: {e.message}", fg="red") + "\n")
+    out.write(style(summary_line(result), bold=True) + "\n")
+
+
+def summary_line(result: AnalysisResult) -> str:
+    """``3 findings: 1 error, 2 warnings, 0 notes in 1 solution (41 rules run)``."""
     counts = result.summary()
     total = sum(counts.values())
     suppressed = sum(1 for f in result.findings if f.suppressed)
@@ -61,4 +88,15 @@ def render(result: AnalysisResult, out, *, color: bool = False, **_options) -> N
             f" in {_plural(len(result.solutions), 'solution')} ({_plural(len(result.rules), 'rule')} run)")
     if suppressed:
         line += f"; {suppressed} suppressed"
-    out.write(style(line, bold=True) + "\n")
+    return line
+
+
+def statistics(result: AnalysisResult) -> list[tuple[int, str, str, Severity]]:
+    """(count, rule id, rule name, severity) of the findings that remain, most frequent first, then by id."""
+    counts = Counter((f.rule, f.name, f.severity) for f in result.findings if not f.suppressed)
+    return sorted(((n, rule, name, sev) for (rule, name, sev), n in counts.items()), key=lambda t: (-t[0], t[1]))
+
+
+def _statistics(result: AnalysisResult, out, style) -> None:
+    for n, rule, name, severity in statistics(result):
+        out.write(f"{n:>5}  {style(rule, fg=_COLORS[severity])}  [{severity.value}]  {name}\n")
