@@ -412,3 +412,12 @@ def test_a_loop_with_two_cycles_is_one_finding_naming_the_rest(tmp_path):
     assert findings[0].message.endswith("again; the same loop also takes in action contoso_A2")
     assert sorted(findings[0].related) == ["sdk_message:contoso_a0", "sdk_message:contoso_a1",
                                            f"workflow:{scale.guid(4, 1)}", f"workflow:{scale.guid(4, 2)}"]
+
+
+def test_folder_with_more_files_than_the_member_limit(package):
+    from analyzer.errors import SolutionError
+    from analyzer.reader.package import Limits, open_package
+    files = sum(1 for p in package.rglob("*") if p.is_file())
+    assert open_package(str(package), Limits(max_members=files)).names
+    with pytest.raises(SolutionError, match=f"folder has more than {files - 1} files"):
+        open_package(str(package), Limits(max_members=files - 1))

@@ -341,6 +341,8 @@ class DirPackage(Package):
                     subfolders.append((member, real))
                 elif stat.S_ISREG(mode):
                     names.append(member)
+                    if len(names) > self.limits.max_members:  # the zip limit, for the same reason
+                        raise self.error(f"folder has more than {self.limits.max_members} files")
                     if real != entry.path:
                         self._links[member] = real
                 else:
