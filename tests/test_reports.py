@@ -33,7 +33,8 @@ def result():
 def render(result, fmt: str) -> str:
     out = io.StringIO()
     FORMATS[fmt](result, out, color=False)
-    return out.getvalue().replace(f'"{__version__}"', '"[VERSION]"')
+    # the repository root SARIF names as %SRCROOT% is where this checkout happens to be
+    return out.getvalue().replace(f'"{__version__}"', '"[VERSION]"').replace(ROOT.as_uri() + "/", "file:///[ROOT]/")
 
 
 @pytest.mark.parametrize("fmt,name", [("text", "report.txt"), ("json", "report.json"), ("sarif", "report.sarif")])

@@ -1,5 +1,79 @@
-"""Renderers: pure functions ``render(result, out, **options)``; they never decide anything."""
+"""Renderers: pure functions ``render(result, out, **options)``; they never decide anything.
 
-from analyzer.report import html, json, sarif, text
+The one place that says which formats ``check`` and ``diff`` write, which file extension means which format,
+and how repeated ``--format`` and ``-o`` pair up (``plan_outputs``)."""
 
-FORMATS = {"text": text.render, "json": json.render, "sarif": sarif.render, "html": html.render}
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from analyzer.errors import SolutionError
+from analyzer.report import azure, concise, github, html, json, junit, markdown, sarif, text
+from analyzer.report import diff as diff_report
+
+FORMATS: dict[str, Callable] = {
+    "text": text.render, "concise": concise.render, "json": json.render, "sarif": sarif.render,
+    "junit": junit.render, "github": github.render, "azure": azure.render, "markdown": markdown.render,
+    "html": html.render,
+}
+
+
+def _on_new_version(render: Callable) -> Callable:
+    """A findings renderer over a diff: the findings of the new version, as ``check`` shows them."""
+    return lambda result, out, **options: render(result.analysis, out, **options)
+
+
+DIFF_FORMATS: dict[str, Callable] = {
+    "text": diff_report.render_text, "concise": _on_new_version(concise.render), "json": diff_report.render_json,
+    "sarif": diff_report.render_sarif, "junit": _on_new_version(junit.render),
+    "github": _on_new_version(github.render), "azure": _on_new_version(azure.render),
+    "markdown": diff_report.render_markdown,
+}
+
+# `-o FILE` without --format: the format from the extension
+EXTENSIONS = {".sarif": "sarif", ".json": "json", ".xml": "junit", ".md": "markdown", ".html": "html",
+              ".txt": "text"}
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    fmt: str
+    path: str | None  # None: stdout
+
+
+def format_of(path: str, formats: dict[str, Callable]) -> str:
+    """The format an output file's extension names; a SolutionError for one it does not."""
+    suffix = Path(path).suffix.lower()
+    known = ", ".join(e for e, f in EXTENSIONS.items() if f in formats)
+    fmt = EXTENSIONS.get(suffix)
+    if fmt is None or fmt not in formats:
+        what = f"the extension {suffix!r}" if suffix else "no extension"
+        raise SolutionError(f"-o: {what} names no report format (known: {known}); give --format before -o", path)
+    return fmt
+
+
+def plan_outputs(formats: tuple[str, ...], outputs: tuple[str, ...],
+                 available: dict[str, Callable] = FORMATS) -> list[Output]:
+    """Pair the i-th ``--format`` with the i-th ``-o``: ``--format sarif -o dvsa.sarif --format github`` writes
+    SARIF to the file and annotations to stdout. A format without a file goes to stdout (``-o -`` too); a file
+    without a format takes it from its extension. At most one report goes to stdout; none given is text."""
+    paths = [None if o == "-" else o for o in outputs]
+    plan = [Output(fmt, paths[i] if i < len(paths) else None) for i, fmt in enumerate(formats)]
+    plan += [Output(format_of(p, available) if p else "text", p) for p in paths[len(formats):]]
+    if not plan:
+        plan = [Output("text", None)]
+    for o in plan:
+        if o.fmt not in available:
+            raise SolutionError(f"--format {o.fmt}: not a format of this command (one of {', '.join(available)})")
+    on_stdout = [o.fmt for o in plan if o.path is None]
+    if len(on_stdout) > 1:
+        raise SolutionError(f"--format {' and '.join(on_stdout)} would all go to stdout: give all but one "
+                            f"an -o FILE")
+    return plan
+
+
+def summary_line(result) -> str:
+    """The line ``check`` and ``diff`` print to stderr when a report went to a file."""
+    return concise.summary_line(getattr(result, "analysis", result))
