@@ -1,0 +1,415 @@
+"""Calls to Dataverse messages in JavaScript and TypeScript, found by parsing (tree-sitter), never by grep.
+
+What counts as a call:
+
+- ``Xrm.WebApi.online.execute(request)`` / ``Xrm.WebApi.execute`` / ``executeMultiple([...])`` (also through
+  ``parent.`` or ``window.``) with a request whose ``getMetadata()`` returns ``operationName``,
+  ``operationType`` (0 action, 1 function; 2 is a table operation, not a message call), ``boundParameter``
+  and ``parameterTypes``. The request is an object literal, or ``new C(...)`` where ``C`` is a class with a
+  ``getMetadata`` method or a constructor function with ``C.prototype.getMetadata`` (or ``C.prototype = {…}``).
+- A Web API URL, in a string or template literal or a ``+`` concatenation of them, passed to ``fetch``, to an
+  ``open`` call (``XMLHttpRequest.open(method, url)``) or as the ``url`` of an object given to a call (jQuery
+  ``$.ajax({url})``, ``ajax({url})``, and the team helpers written the same way): ``/api/data/v9.x/<message>``,
+  ``/api/data/v9.x/<function>(…)`` and the bound ``/<entityset>(<id>)/Microsoft.Dynamics.CRM.<message>``.
+  A URL with query options (``?$select=…``), a record (``accounts(<id>)``) or a navigation is not a call.
+
+Identifiers are resolved within the file only: a name declared once in the nearest enclosing function (or the
+file) and never reassigned. Anything else (a parameter, a member, a call's result) is unknown, so a message
+name that depends on it is ``dynamic``: reported as "dynamic, not resolved", never guessed. Comments and strings
+that are not passed to a call never count.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from functools import cache
+
+from analyzer.model import MessageCall, SourceLocation
+
+_MAX_DEPTH = 12  # identifier chains followed before a value counts as unknown (a = b; b = a; …)
+_EXECUTE = ("WebApi.online.execute", "WebApi.execute")
+_EXECUTE_MULTIPLE = ("WebApi.online.executeMultiple", "WebApi.executeMultiple")
+_FETCH = {"fetch", "window.fetch", "self.fetch", "globalThis.fetch"}
+_SCOPES = {"program", "function_declaration", "function_expression", "function", "arrow_function",
+           "method_definition", "generator_function", "generator_function_declaration", "class_body"}
+_WRAPPERS = {"parenthesized_expression", "as_expression", "non_null_expression", "satisfies_expression",
+             "type_assertion"}
+_API = re.compile(r"/api/data/v\d+(?:\.\d+)?/")
+_NAMESPACE = "Microsoft.Dynamics.CRM."
+_UNKNOWN = "\x00"  # stands for a part of a string computed at run time
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+
+LANGUAGES = {".js": "javascript", ".jsx": "javascript", ".mjs": "javascript", ".cjs": "javascript",
+             ".ts": "typescript", ".mts": "typescript", ".cts": "typescript", ".tsx": "tsx"}
+
+
+@cache
+def _parser(language: str):
+    import tree_sitter  # imported when a script is parsed, not when the analyzer starts
+
+    if language == "javascript":
+        import tree_sitter_javascript
+
+        grammar = tree_sitter_javascript.language()
+    else:
+        import tree_sitter_typescript
+
+        grammar = (tree_sitter_typescript.language_tsx() if language == "tsx"
+                   else tree_sitter_typescript.language_typescript())
+    return tree_sitter.Parser(tree_sitter.Language(grammar))
+
+
+def find_calls(data: bytes, path: str, caller: str, language: str = "javascript") -> tuple[MessageCall, ...]:
+    """The message calls in one script. ``path`` is where findings point, ``caller`` the script's name."""
+    tree = _parser(language).parse(data)
+    calls = _File(tree.root_node, path, caller).calls()
+    shown = "javascript" if language == "javascript" else "typescript"
+    return tuple(replace(c, language=shown) for c in calls)
+
+
+def _text(node) -> str:
+    return node.text.decode("utf-8", "replace") if node is not None else ""
+
+
+def _compact(node) -> str:
+    return re.sub(r"\s+", "", _text(node))
+
+
+def _unwrap(node):
+    while node is not None and node.type in _WRAPPERS:
+        node = node.named_children[0] if node.named_children else None
+    return node
+
+
+def _scope(node):
+    node = node.parent
+    while node is not None and node.type not in _SCOPES:
+        node = node.parent
+    return node
+
+
+class _File:
+    def __init__(self, root, path: str, caller: str):
+        self.path, self.caller = path, caller
+        self.defs: dict[tuple[int, str], list] = {}  # (scope id, name or member chain) -> values
+        self.reassigned: set[str] = set()  # plain identifiers assigned after their declaration
+        self.call_nodes = []
+        self._index(root)
+
+    # --- indexing --------------------------------------------------------------------------------
+    def _define(self, at, name: str, value) -> None:
+        if value is not None:
+            self.defs.setdefault((_scope(at).id, name), []).append(value)
+
+    def _index(self, root) -> None:
+        stack = [root]
+        while stack:  # iterative: a hostile file may nest deeper than Python recurses
+            node = stack.pop()
+            kind = node.type
+            if kind == "variable_declarator":
+                name = node.child_by_field_name("name")
+                if name is not None and name.type == "identifier":
+                    self._define(node, _text(name), node.child_by_field_name("value"))
+            elif kind in ("function_declaration", "class_declaration", "generator_function_declaration"):
+                name = node.child_by_field_name("name")
+                if name is not None:
+                    self._define(node, _text(name), node)
+            elif kind == "assignment_expression":
+                left = node.child_by_field_name("left")
+                if left is not None and left.type == "identifier":
+                    self.reassigned.add(_text(left))
+                elif left is not None and left.type == "member_expression":
+                    self._define(node, _compact(left), node.child_by_field_name("right"))
+            elif kind == "call_expression":
+                self.call_nodes.append(node)
+            stack.extend(reversed(node.children))
+
+    # --- values ----------------------------------------------------------------------------------
+    def lookup(self, at, name: str):
+        """The one value ``name`` (an identifier or a member chain) is given, seen from ``at``; None if unknown."""
+        if "." not in name and name in self.reassigned:
+            return None
+        scope = _scope(at) if at.type not in _SCOPES else at
+        while scope is not None:
+            found = self.defs.get((scope.id, name))
+            if found is not None:
+                return found[0] if len(found) == 1 else None
+            scope = _scope(scope)
+        return None
+
+    def value(self, node, depth: int = 0):
+        """``node`` with wrappers removed and identifiers replaced by their one value (or None)."""
+        node = _unwrap(node)
+        while node is not None and node.type == "identifier" and depth < _MAX_DEPTH:
+            node = _unwrap(self.lookup(node, _text(node)))
+            depth += 1
+        return None if node is None or node.type == "identifier" else node
+
+    def string(self, node, depth: int = 0) -> str:
+        """A string expression's value, with ``_UNKNOWN`` for each part computed at run time."""
+        node = _unwrap(node)
+        if node is None or depth > _MAX_DEPTH:
+            return _UNKNOWN
+        if node.type == "identifier":
+            found = self.lookup(node, _text(node))
+            return self.string(found, depth + 1) if found is not None else _UNKNOWN
+        if node.type == "string":
+            return "".join(_text(c) for c in node.named_children)
+        if node.type == "template_string":
+            return "".join(self.string(c.named_children[0] if c.named_children else None, depth + 1)
+                           if c.type == "template_substitution" else _text(c) for c in node.named_children)
+        if node.type == "binary_expression" and _text(node.child_by_field_name("operator")) == "+":
+            return (self.string(node.child_by_field_name("left"), depth + 1)
+                    + self.string(node.child_by_field_name("right"), depth + 1))
+        return _UNKNOWN
+
+    def members(self, obj) -> dict[str, object] | None:
+        """An object literal's properties (name -> value node, a method's node for a method); None when a
+        spread or computed key makes the set unknown."""
+        found: dict[str, object] = {}
+        for child in obj.named_children:
+            if child.type == "pair":
+                key = child.child_by_field_name("key")
+                if key.type in ("property_identifier", "number"):
+                    found[_text(key)] = child.child_by_field_name("value")
+                elif key.type == "string":
+                    found[self.string(key)] = child.child_by_field_name("value")
+                else:
+                    return None
+            elif child.type == "shorthand_property_identifier":
+                found[_text(child)] = child
+            elif child.type == "method_definition":
+                found[_text(child.child_by_field_name("name"))] = child
+            elif child.type != "comment":
+                return None
+        return found
+
+    def object(self, node) -> dict[str, object] | None:
+        node = self.value(node)
+        return self.members(node) if node is not None and node.type == "object" else None
+
+    def returned(self, function) -> dict[str, object] | None:
+        """The object literal a function returns (its first ``return {…}``, or an arrow's ``({…})`` body)."""
+        function = self.value(function) if function.type not in ("method_definition",) else function
+        if function is None:
+            return None
+        body = function.child_by_field_name("body")
+        if body is None:
+            return None
+        if body.type != "statement_block":
+            return self.object(body)
+        stack = list(reversed(body.named_children))
+        while stack:
+            node = stack.pop()
+            if node.type == "return_statement":
+                return self.object(node.named_children[0]) if node.named_children else None
+            if node.type not in _SCOPES:
+                stack.extend(reversed(node.named_children))
+        return None
+
+    # --- requests --------------------------------------------------------------------------------
+    def metadata(self, request) -> tuple[dict | None, dict | None]:
+        """(what the request's getMetadata() returns, the request object's own properties)."""
+        raw = _unwrap(request)
+        node = self.value(raw)
+        if node is None:
+            return None, None
+        if node.type == "object":
+            own = self.members(node) or {}
+            method = own.get("getMetadata")
+            if method is None and raw is not None and raw.type == "identifier":
+                method = self.lookup(raw, f"{_text(raw)}.getMetadata")
+            return (self.returned(method) if method is not None else None), own
+        if node.type == "new_expression":
+            constructor = node.child_by_field_name("constructor")
+            name = _compact(constructor)
+            method = self._method(constructor, name)
+            return (self.returned(method) if method is not None else None), None
+        return None, None
+
+    def _method(self, at, name: str):
+        """``getMetadata`` of the class or constructor function ``name``."""
+        definition = self.lookup(at, name)
+        if definition is not None:
+            definition = _unwrap(definition)
+            if definition.type in ("class_declaration", "class"):
+                body = definition.child_by_field_name("body")
+                for member in body.named_children if body is not None else ():
+                    if member.type == "method_definition" and _text(member.child_by_field_name("name")) == \
+                            "getMetadata":
+                        return member
+        method = self.lookup(at, f"{name}.prototype.getMetadata")
+        if method is not None:
+            return method
+        prototype = self.object(self.lookup(at, f"{name}.prototype")) if self.lookup(at, f"{name}.prototype") \
+            is not None else None
+        return (prototype or {}).get("getMetadata")
+
+    def request_call(self, call, request) -> MessageCall | None:
+        meta, own = self.metadata(request)
+        where = SourceLocation(self.path, call.start_point[0] + 1)
+        if meta is None:
+            return MessageCall(None, True, (), where, self.caller)
+        operation = _text(_unwrap(meta.get("operationType"))) if meta.get("operationType") is not None else ""
+        if operation == "2":  # a table operation (Create, Retrieve…) through execute: not a message call
+            return None
+        name = self.string(meta["operationName"]) if "operationName" in meta else _UNKNOWN
+        bound_node = self.value(meta.get("boundParameter")) if meta.get("boundParameter") is not None else None
+        bound = None
+        if bound_node is not None and bound_node.type in ("null", "undefined"):
+            bound = False
+        elif bound_node is not None and bound_node.type == "string":
+            bound = True
+        elif meta.get("boundParameter") is not None and _text(_unwrap(meta["boundParameter"])) == "undefined":
+            bound = False
+        types = self.object(meta["parameterTypes"]) if "parameterTypes" in meta else None
+        bound_name = self.string(bound_node) if bound else None
+        parameters = tuple(sorted(k for k in (types or {}) if k != bound_name))
+        entity = self._bound_entity(types, own, bound_name) if bound else None
+        return MessageCall(
+            None if _UNKNOWN in name or not name else name, _UNKNOWN in name or not name, parameters, where,
+            self.caller, via="execute", operation_type={"0": "action", "1": "function"}.get(operation), bound=bound,
+            bound_entity=entity, parameters_known=types is not None)
+
+    def _bound_entity(self, types: dict | None, own: dict | None, bound_name: str | None) -> str | None:
+        """The table a bound request names: ``parameterTypes.entity.typeName`` "mscrm.account", or the request's
+        ``entity.entityType``."""
+        declared = self.object((types or {}).get(bound_name or "entity")) if types else None
+        type_name = self.string(declared["typeName"]) if declared and "typeName" in declared else _UNKNOWN
+        if _UNKNOWN not in type_name and type_name.startswith("mscrm."):
+            return type_name[len("mscrm."):].lower()
+        record = self.object((own or {}).get(bound_name or "entity")) if own else None
+        entity = self.string(record["entityType"]) if record and "entityType" in record else _UNKNOWN
+        return entity.lower() if _UNKNOWN not in entity and entity else None
+
+    # --- calls -----------------------------------------------------------------------------------
+    def calls(self) -> list[MessageCall]:
+        found: list[MessageCall] = []
+        for call in self.call_nodes:
+            callee = _compact(call.child_by_field_name("function"))
+            arguments = call.child_by_field_name("arguments")
+            args = [a for a in arguments.named_children if a.type != "comment"] if arguments is not None else []
+            if callee.endswith(_EXECUTE) and args:
+                found += [c for c in [self.request_call(call, args[0])] if c is not None]
+            elif callee.endswith(_EXECUTE_MULTIPLE) and args:
+                found += [c for r in self._requests(args[0]) if (c := self.request_call(call, r)) is not None]
+            else:
+                found += self._url_calls(call, callee, args)
+        return found
+
+    def _requests(self, node, depth: int = 0) -> list:
+        node = self.value(node)
+        if node is None or node.type != "array" or depth > _MAX_DEPTH:
+            return [None]  # an array built at run time: one dynamic call
+        requests = []
+        for item in node.named_children:
+            inner = self.value(item)
+            if inner is not None and inner.type == "array":  # a change set
+                requests += self._requests(inner, depth + 1)
+            elif item.type != "comment":
+                requests.append(item)
+        return requests
+
+    def _url_calls(self, call, callee: str, args: list) -> list[MessageCall]:
+        """A Web API URL given to fetch, to an ``open(method, url)``, or as the ``url`` of an object argument."""
+        where = SourceLocation(self.path, call.start_point[0] + 1)
+        if callee in _FETCH and args:
+            init = self.object(args[1]) if len(args) > 1 else None
+            return self._url(args[0], where, self._body((init or {}).get("body")))
+        if callee.endswith(".open") and len(args) >= 2:
+            return self._url(args[1], where, None)
+        found = []
+        for i, arg in enumerate(args):
+            settings = self.object(arg)
+            if settings and "url" in settings:
+                found += self._url(settings["url"], where, self._body(settings.get("data")))
+            elif i == 0 and callee.split(".")[-1] == "ajax" and (arg.type in ("string", "template_string")):
+                options = self.object(args[1]) if len(args) > 1 else None
+                found += self._url(arg, where, self._body((options or {}).get("data")))
+        return found
+
+    def _body(self, node) -> tuple[str, ...] | None:
+        """The parameter names of a request body ``JSON.stringify({…})`` (or the object itself); None if unknown."""
+        node = self.value(node) if node is not None else None
+        if node is not None and node.type == "call_expression" and \
+                _compact(node.child_by_field_name("function")) == "JSON.stringify":
+            args = node.child_by_field_name("arguments").named_children
+            node = self.value(args[0]) if args else None
+        if node is None or node.type != "object":
+            return None
+        members = self.members(node)
+        return tuple(sorted(members)) if members is not None else None
+
+    def _url(self, node, where: SourceLocation, body: tuple[str, ...] | None) -> list[MessageCall]:
+        if node is None:
+            return []
+        if node.type == "shorthand_property_identifier":  # {url}
+            found = self.lookup(node, _text(node))
+            text = self.string(found) if found is not None else _UNKNOWN
+        else:
+            text = self.string(node)
+        call = parse_url(text, where, self.caller, body)
+        return [call] if call is not None else []
+
+
+def parse_url(text: str, where: SourceLocation, caller: str, body: tuple[str, ...] | None = None) -> MessageCall | None:
+    """The message call a Web API URL makes (``_UNKNOWN`` marks run-time parts), or None when it is not one."""
+    match = _API.search(text)
+    if match is None:
+        return None
+    rest = re.split(r"[?#]", text[match.end():], maxsplit=1)
+    path, query = rest[0], len(rest) > 1
+    first, _, after = _segment(path)
+    if first.startswith("$"):  # $batch, $metadata
+        return None
+    if after:  # /<entityset>(<id>)/<something>: a bound message, or a navigation or column (not a call)
+        if not after.startswith(_NAMESPACE):
+            return None
+        entity_set = first.split("(", 1)[0]
+        segment, args, _ = _segment(after[len(_NAMESPACE):])
+        return _call(segment.split("(", 1)[0], args, where, caller, body, via="qualified url", bound=True,
+                     entity_set=None if _UNKNOWN in entity_set else entity_set)
+    qualified = first.startswith(_NAMESPACE)
+    first = first[len(_NAMESPACE):] if qualified else first
+    name = first.split("(", 1)[0]
+    args = first[len(name):]
+    if args and not _function_args(args):  # accounts(<id>): a record, not a message
+        return None
+    if query and not args and not qualified:  # accounts?$select=…: a query of a table, not a message
+        return None
+    return _call(name, args, where, caller, body, via="qualified url" if qualified else "url", bound=False)
+
+
+def _segment(path: str) -> tuple[str, str, str]:
+    """The first path segment (with its parentheses, which may hold '/'), its argument text, the rest."""
+    depth = 0
+    for i, ch in enumerate(path):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "/" and depth <= 0:
+            segment = path[:i]
+            return segment, segment[segment.find("("):] if "(" in segment else "", path[i + 1:]
+    return path, path[path.find("("):] if "(" in path else "", ""
+
+
+def _function_args(args: str) -> bool:
+    """``()`` or ``(A=@a,B=1)``: a function's arguments, not a record key."""
+    inner = args.strip()[1:-1] if args.strip().endswith(")") else args.strip()[1:]
+    return not inner.strip() or "=" in inner
+
+
+def _call(name: str, args: str, where: SourceLocation, caller: str, body: tuple[str, ...] | None, *, via: str,
+          bound: bool, entity_set: str | None = None) -> MessageCall:
+    dynamic = _UNKNOWN in name or not _NAME.fullmatch(name or "")
+    function = bool(args) and _function_args(args)
+    parameters, known = body, body is not None
+    if function:
+        names = [p.split("=", 1)[0].strip() for p in args.strip()[1:-1].split(",") if p.strip()]
+        known = all(_NAME.fullmatch(n) for n in names)
+        parameters = tuple(sorted(names)) if known else ()
+    return MessageCall(None if dynamic else name, dynamic, parameters or (), where, caller, via=via,
+                       operation_type="function" if function else None, bound=bound,
+                       bound_entity_set=entity_set, parameters_known=known)

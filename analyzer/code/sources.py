@@ -1,0 +1,90 @@
+"""``--sources DIR``: the source files of a team's code outside the solution, parsed for message calls.
+
+Generated folders (``bin/``, ``obj/``, ``node_modules/``, and hidden ones such as ``.git/``) are not walked,
+and minified bundles (``analyzer.code.is_minified``) and files over ``MAX_FILE_BYTES`` are not parsed: each is
+skipped and counted. A file that is the content of an analyzed web resource (mapped in by SolutionPackager or
+spkl) is that web resource's, already read with its package, and is not read again.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from analyzer.code import BATCH_READERS, READERS, is_minified, read_code
+from analyzer.errors import SolutionError
+from analyzer.model import CodeFile
+
+GENERATED_FOLDERS = frozenset({"bin", "obj", "node_modules"})
+MAX_FILE_BYTES = 8 * 1024 * 1024
+
+
+@dataclass
+class SourceScan:
+    roots: list[str] = field(default_factory=list)
+    files: list[CodeFile] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)  # reason -> count
+
+    def skip(self, reason: str) -> None:
+        self.skipped[reason] = self.skipped.get(reason, 0) + 1
+
+    @property
+    def summary(self) -> str:
+        """``sources: 12 files parsed; skipped 2 generated folders (bin/, obj/), 1 minified bundle``."""
+        text = f"sources: {len(self.files)} file{'s' if len(self.files) != 1 else ''} parsed"
+        if self.skipped:
+            text += "; skipped " + ", ".join(f"{reason}: {n}" for reason, n in sorted(self.skipped.items()))
+        return text
+
+
+def scan(roots: Iterable[str], already_read: Iterable[str] = ()) -> SourceScan:
+    """Parse every source file under ``roots``; ``already_read`` are real paths of web resource content."""
+    result = SourceScan()
+    batches: dict[str, list[tuple[str, bytes]]] = {}
+    seen = {os.path.realpath(p) for p in already_read}
+    for root in roots:
+        if not os.path.isdir(root):
+            raise SolutionError("--sources: no such folder", root)
+        result.roots.append(root)
+        for folder, dirs, files in os.walk(root):
+            for d in sorted(dirs):
+                if d.lower() in GENERATED_FOLDERS or d.startswith("."):
+                    result.skip("generated folders (bin/, obj/, node_modules/, hidden)")
+            dirs[:] = sorted(d for d in dirs if d.lower() not in GENERATED_FOLDERS and not d.startswith("."))
+            for name in sorted(files):
+                path = os.path.join(folder, name)
+                extension = os.path.splitext(name)[1].lower()
+                if extension not in READERS and extension not in BATCH_READERS or name.lower().endswith(".d.ts"):
+                    continue
+                real = os.path.realpath(path)
+                if real in seen:
+                    result.skip("web resource content read with its package")
+                    continue
+                seen.add(real)
+                data = _read(result, path)
+                shown = Path(path).as_posix()
+                if data is not None and extension in BATCH_READERS:
+                    batches.setdefault(extension, []).append((shown, data))
+                elif data is not None and (code := read_code(data, shown, shown, extension)) is not None:
+                    result.files.append(code)
+    for extension, files in sorted(batches.items()):
+        result.files += BATCH_READERS[extension](files)
+    return result
+
+
+def _read(result: SourceScan, path: str) -> bytes | None:
+    """The file's bytes, or None (counted) when it is not parsed."""
+    try:
+        if not os.path.isfile(path) or os.path.getsize(path) > MAX_FILE_BYTES:
+            result.skip(f"files over {MAX_FILE_BYTES // (1024 * 1024)} MiB or not regular")
+            return None
+        data = Path(path).read_bytes()
+    except OSError:
+        result.skip("unreadable files")
+        return None
+    if is_minified(data):
+        result.skip("minified bundles")
+        return None
+    return data
