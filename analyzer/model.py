@@ -480,6 +480,51 @@ class OtherComponent(Component):
         return f"component '{self.name}' (type {self.type_code})"
 
 
+# --- code that calls messages (analyzer/code reads it) -----------------------------------
+
+@dataclass(frozen=True, slots=True)
+class MessageCall:
+    """A call to a message written in code: a script's ``Xrm.WebApi.execute`` request or Web API URL, a C#
+    ``OrganizationRequest``. ``message`` is None and ``dynamic`` True when the code computes the name at run
+    time: "dynamic, not resolved", never guessed."""
+
+    message: str | None
+    dynamic: bool
+    parameters: tuple[str, ...]  # the parameter names passed
+    source: SourceLocation  # the file and line of the call
+    caller: str  # the script (web resource name or source file) or class that calls
+    language: str = "javascript"  # "javascript" | "typescript" | "csharp"
+    # "execute": a request object's getMetadata(); "url": an unbound Web API URL, which names a message or a
+    # table's entity set alike; "qualified url": …/Microsoft.Dynamics.CRM.<message>; "request": C#
+    via: str = "execute"
+    operation_type: str | None = None  # "action" | "function"; None when the code does not say
+    bound: bool | None = None  # None when the code does not say
+    bound_entity_set: str | None = None  # as a URL names it ("accounts")
+    bound_entity: str | None = None  # logical name, as a request's entity.entityType names it
+    parameters_known: bool = False  # True when ``parameters`` are all the call passes
+
+
+@dataclass(frozen=True, slots=True)
+class CodeHandler:
+    """A class that handles a message (a plug-in class): the input keys it reads and output keys it writes."""
+
+    type_name: str  # namespace + class name, the plug-in type name
+    reads: tuple[tuple[str, SourceLocation], ...]  # (input key, where it is first read)
+    writes: tuple[tuple[str, SourceLocation], ...]  # (output key, where it is first written)
+    source: SourceLocation
+
+
+@dataclass(frozen=True, slots=True)
+class CodeFile:
+    """One parsed source file: a script web resource's content, or a file under ``--sources``."""
+
+    path: str  # as shown in findings: the package member, the mapped file, or DIR/relative path
+    language: str  # "javascript" | "typescript" | "csharp"
+    calls: tuple[MessageCall, ...] = ()
+    handlers: tuple[CodeHandler, ...] = ()
+    web_resource: str | None = None  # key of the web resource whose content this is
+
+
 # --- the solution ------------------------------------------------------------------------
 
 # RootComponent types the model describes in full; any other type is kept as OtherComponent.
@@ -540,6 +585,8 @@ class Solution:
     # a Workflows/*.data.xml, two steps with one id…): the first is kept in ``components``, each later one is
     # listed here as (key, where it is written) so a rule can report it.
     duplicates: tuple[tuple[str, SourceLocation], ...] = ()
+    # The parsed content of its script (JavaScript) web resources: the messages they call (analyzer/code).
+    code: tuple[CodeFile, ...] = field(default=(), repr=False)
 
     @property
     def managed_name(self) -> str:

@@ -27,6 +27,7 @@ from analyzer.reader.others import (
 from analyzer.reader.package import DirPackage, Limits, Package, ZipPackage, open_package
 from analyzer.reader.pluginpackages import read_plugin_packages
 from analyzer.reader.plugins import read_assembly, read_step
+from analyzer.reader.scripts import read_scripts
 from analyzer.reader.workflows import read_workflow
 from analyzer.reader.xmlparse import iter_items, local, parse_member
 
@@ -96,7 +97,7 @@ def _read(package: Package, mapping: Mapping | None = None) -> Solution:
         display_name=manifest.display_name, option_value_prefix=manifest.option_value_prefix,
         package_version=manifest.package_version, generated_by=manifest.generated_by,
         root_components=manifest.root_components, missing_dependencies=manifest.missing_dependencies,
-        components=tuple(components), duplicates=tuple(duplicates),
+        components=tuple(components), duplicates=tuple(duplicates), code=read_scripts(ctx, components),
     )
 
 
