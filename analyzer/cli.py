@@ -168,11 +168,61 @@ def _baseline(flag: str | None, config):
 FAIL_ON = ("error", "warning", "note", "never")  # ranks in analyzer.engine.FAIL_ON
 
 
+def _report_options(formats: str):
+    """--format / -o (repeatable, paired in order) and the SARIF options, for `check` and `diff`."""
+    options = [
+        click.option("--format", "fmts", multiple=True, metavar="FORMAT",
+                     help=f"{formats} (default text). Repeatable: the n-th --format goes to the n-th -o, a format "
+                          "without one to stdout."),
+        click.option("-o", "--output", "outputs", multiple=True, type=click.Path(),
+                     help="Write a report to this file (atomically; repeatable). Without its own --format, the "
+                          "extension decides: .sarif, .json, .xml (JUnit), .md, .html, .txt."),
+        click.option("--project-root", type=click.Path(file_okay=False),
+                     help="SARIF and GitHub paths are relative to this folder (default: the git top level "
+                          "above the current folder)."),
+        click.option("--category", help="SARIF runAutomationDetails id: keeps this analysis apart from others in "
+                                        "GitHub code scanning."),
+        click.option("--sarif-suppressed", type=click.Choice(["omit", "include"]), default="omit",
+                     show_default=True, help="Accepted findings (suppress entries, baseline) in SARIF: left out, or "
+                                             "written with suppressions[].justification."),
+        click.option("--docs-url", envvar="DVSA_DOCS_URL", metavar="URL",
+                     help="Rule documentation for SARIF helpUri; {id} and {name} are replaced, else #<id> is "
+                          "appended (env DVSA_DOCS_URL)."),
+    ]
+
+    def decorate(command):
+        for option in reversed(options):
+            command = option(command)
+        return command
+    return decorate
+
+
+def _write_reports(result, report: dict, formats: dict, color_choice: str, html=None, **extra) -> None:
+    """Each --format to its -o or stdout (analyzer.report.plan_outputs); one summary line on stderr when a
+    report went to a file, so a CI log is never empty."""
+    from pathlib import Path
+
+    from analyzer.report import plan_outputs, summary_line
+    from analyzer.report.locations import find_project_root
+    from analyzer.report.text import use_color
+    plan = plan_outputs(report["fmts"], report["outputs"], formats)
+    root = Path(report["project_root"]).resolve() if report["project_root"] else find_project_root()
+    options = {"project_root": root, "category": report["category"], "suppressed": report["sarif_suppressed"],
+               "docs_url": report["docs_url"], **extra}
+    for out in plan:
+        color = out.fmt == "text" and not out.path and use_color(color_choice, sys.stdout.isatty(), os.environ)
+        buffer = io.StringIO()
+        diagram = {"diagram": html()} if out.fmt == "html" and html else {}
+        formats[out.fmt](result, buffer, color=color, **options, **diagram)
+        _emit(buffer.getvalue(), out.path, color=color or None)
+    if written := [o for o in plan if o.path]:
+        files = ", ".join(f"{o.path} ({o.fmt})" for o in written)
+        click.echo(_one_line(f"{summary_line(result)}; wrote {files}"), err=True)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "html"]), default="text",
-              show_default=True)
-@click.option("-o", "--output", type=click.Path(), help="Write the report to this file (atomically).")
+@_report_options("text, concise, json, sarif, junit, github, azure, markdown or html")
 @click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default=None,
               help="Exit 1 when a finding at or above this severity remains.  [default: error]")
 @click.option("--select", multiple=True, help="Rule ids, id prefixes or names to run (comma-separated, repeatable).")
@@ -198,9 +248,9 @@ FAIL_ON = ("error", "warning", "note", "never")  # ranks in analyzer.engine.FAIL
               show_default=True, help="Colour by severity (auto: on a terminal, off with NO_COLOR or TERM=dumb, "
                                       "on with FORCE_COLOR).")
 @click.pass_context
-def check(ctx: click.Context, paths, fmt, output, fail_on, select, ignore, rule_options, jobs, config_path,
+def check(ctx: click.Context, paths, fail_on, select, ignore, rule_options, jobs, config_path,
           baseline_path, strict_baseline, map_file, max_findings, max_errors, quiet, statistics,
-          color_choice) -> None:
+          color_choice, **report) -> None:
     """Check solutions for what will break: import, upgrade, deletion, runtime limits.
 
     Several paths are analyzed together, so references across solutions resolve.
@@ -208,7 +258,6 @@ def check(ctx: click.Context, paths, fmt, output, fail_on, select, ignore, rule_
     """
     from analyzer.engine import analyze, gate
     from analyzer.report import FORMATS
-    from analyzer.report.text import use_color
     with _errors(ctx.obj["debug"]):
         config = _config(config_path)
         options = _rule_options(config, rule_options)
@@ -217,11 +266,8 @@ def check(ctx: click.Context, paths, fmt, output, fail_on, select, ignore, rule_
                          options=options, severities=config.severities, jobs=jobs, limits=ctx.obj["limits"],
                          suppress=config.suppress, baseline=_baseline(baseline_path, config),
                          on_loaded=gc.freeze, map_file=map_file or config.map_file)
-        buffer = io.StringIO()
-        color = fmt == "text" and not output and use_color(color_choice, sys.stdout.isatty(), os.environ)
-        extra = {"diagram": _html_diagram(result, config.max_diagram_nodes)} if fmt == "html" else {}
-        FORMATS[fmt](result, buffer, color=color, quiet=quiet, statistics=statistics, **extra)
-        _emit(buffer.getvalue(), output, color=color or None)
+        _write_reports(result, report, FORMATS, color_choice, quiet=quiet, statistics=statistics,
+                       html=lambda: _html_diagram(result, config.max_diagram_nodes))
         if result.errors:  # one line, however many rules crashed; the report lists each
             crashed = "; ".join(f"{e.rule} ({e.message})" for e in result.errors)
             click.echo(_one_line(f"error: {len(result.errors)} rule(s) crashed: {crashed}"), err=True)
@@ -302,13 +348,22 @@ def baseline(ctx: click.Context, paths, output, config_path, rule_options) -> No
 @main.command("rules")
 @click.argument("rule_id", required=False)
 @click.option("--markdown", is_flag=True, help="Print the catalogue as the README's Markdown table.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json: every rule (or the one named) with its options and rationale (docs/json.md).")
 @click.pass_context
-def rules_command(ctx: click.Context, rule_id: str | None, markdown: bool) -> None:
+def rules_command(ctx: click.Context, rule_id: str | None, markdown: bool, fmt: str) -> None:
     """List the rule catalogue, or explain one rule (by id or name)."""
+    import json
+
     from analyzer.registry import discover
     from analyzer.report.catalogue import rules_table
+    from analyzer.report.findings import rules_document
     with _errors(ctx.obj["debug"]):
         registry = discover()
+        chosen = [registry.get(rule_id)] if rule_id else list(registry.rules)
+        if fmt == "json" and None not in chosen:
+            click.echo(json.dumps(rules_document(chosen), indent=2, ensure_ascii=False))
+            return
         if markdown:
             click.echo(rules_table(registry))
             return
@@ -418,9 +473,7 @@ def dependents(ctx: click.Context, paths, key: str, transitive: bool, requires: 
 @click.argument("new", type=click.Path())
 @click.option("--with", "with_paths", multiple=True, type=click.Path(), metavar="PATH",
               help="Another solution both versions are analyzed with (a base or an extension; repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "markdown"]), default="text",
-              show_default=True)
-@click.option("-o", "--output", type=click.Path(), help="Write the report to this file (atomically).")
+@_report_options("text, concise, json, sarif, junit, github, azure or markdown")
 @click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default=None,
               help="Exit 1 when a finding at or above this severity remains.  [default: error]")
 @click.option("--select", multiple=True, help="As for `dvsa check`.")
@@ -432,16 +485,15 @@ def dependents(ctx: click.Context, paths, key: str, transitive: bool, requires: 
 @click.option("--color", "color_choice", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help="As for `dvsa check`.")
 @click.pass_context
-def diff_command(ctx: click.Context, old, new, with_paths, fmt, output, fail_on, select, ignore, rule_options,
-                 config_path, baseline_path, map_file, color_choice) -> None:
+def diff_command(ctx: click.Context, old, new, with_paths, fail_on, select, ignore, rule_options,
+                 config_path, baseline_path, map_file, color_choice, **report) -> None:
     """What NEW changed against OLD (added, removed, changed components), and the rules over NEW.
 
     OLD and NEW are any inputs `check` reads: a zip against the unpacked folder of the same solution is fine.
     Exit 0 clean, 1 findings at or above --fail-on, 2 bad input or internal error.
     """
     from analyzer.engine import diff_analysis, gate
-    from analyzer.report.diff import FORMATS
-    from analyzer.report.text import use_color
+    from analyzer.report import DIFF_FORMATS
     with _errors(ctx.obj["debug"]):
         config = _config(config_path)
         result = diff_analysis([old], [new], with_paths=with_paths, select=_selection(select, config.select),
@@ -449,10 +501,7 @@ def diff_command(ctx: click.Context, old, new, with_paths, fmt, output, fail_on,
                                severities=config.severities, suppress=config.suppress,
                                baseline=_baseline(baseline_path, config),
                                limits=ctx.obj["limits"], map_file=map_file or config.map_file, on_loaded=gc.freeze)
-        buffer = io.StringIO()
-        color = fmt == "text" and not output and use_color(color_choice, sys.stdout.isatty(), os.environ)
-        FORMATS[fmt](result, buffer, color=color)
-        _emit(buffer.getvalue(), output, color=color or None)
+        _write_reports(result, report, DIFF_FORMATS, color_choice)
         analysis = result.analysis
         if analysis.errors:
             crashed = "; ".join(f"{e.rule} ({e.message})" for e in analysis.errors)

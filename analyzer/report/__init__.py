@@ -69,7 +69,7 @@ def plan_outputs(formats: tuple[str, ...], outputs: tuple[str, ...],
             raise SolutionError(f"--format {o.fmt}: not a format of this command (one of {', '.join(available)})")
     on_stdout = [o.fmt for o in plan if o.path is None]
     if len(on_stdout) > 1:
-        raise SolutionError(f"--format {' and '.join(on_stdout)} would all go to stdout: give all but one "
+        raise SolutionError(f"--format {' and --format '.join(on_stdout)} would all go to stdout: give all but one "
                             f"an -o FILE")
     return plan
 
