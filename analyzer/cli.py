@@ -460,10 +460,11 @@ def dependents(ctx: click.Context, paths, key: str, transitive: bool, requires: 
     from analyzer.diagram import resolve_one
     from analyzer.graph import build_graph
     with _errors(ctx.obj["debug"]):
-        graph = build_graph(_load_all(ctx, paths))
+        solutions = _load_all(ctx, paths)
+        graph = build_graph(solutions)
         of = resolve_one(graph, key)
         found = graph.trace(of, requires=requires, transitive=transitive)
-        text = (answer.to_json(graph, of, found, requires) if fmt == "json"
+        text = (answer.to_json(graph, of, found, requires, solutions) if fmt == "json"
                 else answer.to_text(graph, of, found, requires, transitive))
         click.echo(text, nl=False)
 

@@ -121,12 +121,24 @@ def contracts(s: Solution) -> list[tuple[Component, Contract]]:
     return sorted(found, key=lambda pair: (pair[1].message.lower(), pair[0].key))
 
 
+SCHEMA_VERSION = 1  # the top-level "schema_version" of every JSON output (docs/json.md); raised on a rename
+
+
+def solution_identity(s: Solution) -> dict:
+    """The one solution record every JSON output starts from: inventory, check, diff, dependents (docs/json.md).
+
+    ``managed`` is a boolean; a package exported as both (``pac solution pack --packagetype Both``) is neither,
+    so it is null there, and ``managed_label`` says "both"."""
+    return {"unique_name": s.unique_name, "version": s.version, "managed": {0: False, 1: True}.get(s.managed),
+            "managed_label": s.managed_name, "publisher": s.publisher, "path": s.path}
+
+
 def solution_record(s: Solution) -> dict:
+    """``dvsa inventory --format json``: the shared record and everything the manifest says."""
     return {
-        "unique_name": s.unique_name, "display_name": s.display_name, "version": s.version,
-        "managed": s.managed, "managed_name": s.managed_name, "publisher": s.publisher, "prefix": s.prefix,
+        **solution_identity(s), "display_name": s.display_name, "prefix": s.prefix,
         "option_value_prefix": s.option_value_prefix, "package_version": s.package_version,
-        "generated_by": s.generated_by, "layout": s.layout, "path": s.path,
+        "generated_by": s.generated_by, "layout": s.layout,
         "root_components": [_plain(rc) for rc in s.root_components],
         "missing_dependencies": [_plain(md) for md in s.missing_dependencies],
         "component_count": len(s.components),

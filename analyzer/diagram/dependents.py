@@ -16,7 +16,8 @@ import json
 
 from analyzer.diagram import RELATION_TEXT, describe
 from analyzer.graph import CONTAINS, DependencyGraph
-from analyzer.model import Form, RibbonCommand
+from analyzer.inventory import SCHEMA_VERSION, solution_identity
+from analyzer.model import Form, RibbonCommand, Solution
 
 
 def _component(graph: DependencyGraph, key: str) -> dict:
@@ -46,7 +47,8 @@ def _functions(graph: DependencyGraph, path: list[str], requires: bool) -> list[
     return []
 
 
-def to_json(graph: DependencyGraph, key: str, found: list[tuple[str, list[str]]], requires: bool) -> str:
+def to_json(graph: DependencyGraph, key: str, found: list[tuple[str, list[str]]], requires: bool,
+            solutions: list[Solution] = ()) -> str:
     listed = []
     for k, path in found:
         entry = {**_component(graph, k), "relation": ",".join(_relation(graph, path, requires)), "path": path}
@@ -54,7 +56,8 @@ def to_json(graph: DependencyGraph, key: str, found: list[tuple[str, list[str]]]
             entry["functions"] = functions
         listed.append(entry)
     # One shape for scripts either way; "direction" says which way the list points.
-    doc = {"of": _component(graph, key), "direction": "requires" if requires else "required-by", "dependents": listed}
+    doc = {"schema_version": SCHEMA_VERSION, "solutions": [solution_identity(s) for s in solutions],
+           "of": _component(graph, key), "direction": "requires" if requires else "required-by", "dependents": listed}
     if not requires and (unknown := graph.not_checked(key)):
         doc["not_checked"] = list(unknown)
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

@@ -6,7 +6,7 @@ import json
 
 from analyzer import __version__
 from analyzer.diff import Diff, DiffResult, Entry, Value
-from analyzer.inventory import CATEGORY_LABELS, KIND_LABELS
+from analyzer.inventory import CATEGORY_LABELS, KIND_LABELS, SCHEMA_VERSION
 from analyzer.report import sarif, text
 from analyzer.report.findings import finding_record, solution_summary
 
@@ -121,7 +121,8 @@ def _sides(solutions) -> dict | list[dict]:
 def render_json(result: DiffResult, out, **_options) -> None:
     diff, analysis = result.diff, result.analysis
     doc = {
-        "version": 1,
+        "schema_version": SCHEMA_VERSION,
+        "version": 1,  # before schema_version; kept for the scripts that read it
         "tool": {"name": "dvsa", "version": __version__, "rules": [r.id for r in analysis.rules]},
         "old": _sides(diff.old),
         "new": _sides(diff.new),

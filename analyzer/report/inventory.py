@@ -10,6 +10,7 @@ from analyzer.contracts import Contract
 from analyzer.graph import DependencyGraph, build_graph
 from analyzer.inventory import (
     KIND_LABELS,
+    SCHEMA_VERSION,
     component_record,
     contract_record,
     contracts,
@@ -151,6 +152,7 @@ def _contract_field(c: Component) -> dict:
 def render_json(solutions: list[Solution], out, graph: DependencyGraph | None = None) -> None:
     graph = graph or build_graph(solutions)
     doc = {
+        "schema_version": SCHEMA_VERSION,
         "solutions": [solution_record(s) for s in solutions],
         "components": [{**component_record(c), **_graph_fields(c, graph), **_contract_field(c)}
                        for s in solutions for c in sorted(s.components, key=lambda c: c.key)],

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 
 from analyzer import __version__
+from analyzer.inventory import SCHEMA_VERSION
 from analyzer.report.findings import finding_record, solution_summaries
 from analyzer.result import AnalysisResult
 
 
 def render(result: AnalysisResult, out, **_options) -> None:
     doc = {
-        "version": 1,
+        "schema_version": SCHEMA_VERSION,
+        "version": 1,  # before schema_version; kept for the scripts that read it
         "tool": {"name": "dvsa", "version": __version__, "rules": [r.id for r in result.rules]},
         "solutions": solution_summaries(result),
         "findings": [finding_record(f) for f in result.findings],
