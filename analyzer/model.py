@@ -515,6 +515,35 @@ class CodeHandler:
 
 
 @dataclass(frozen=True, slots=True)
+class RegistrationImage:
+    name: str  # spkl's ImageNName: the image's entity alias
+    attributes: tuple[str, ...]  # ImageNAttributes, lower-case, sorted
+    image_type: int | None  # ImageNType: 0 pre, 1 post, 2 both
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    """A step registered in code: spkl's ``[CrmPluginRegistration(...)]`` on a plug-in class, its fields named
+    as spkl names them. Values not written as literals are None; ``stage``, ``execution_mode`` and image types
+    are the step's platform values (stage 40, mode 1 async)."""
+
+    type_name: str  # the class it is on: namespace + class name
+    source: SourceLocation
+    workflow_activity: bool = False  # the five-argument form: a custom workflow activity, no step
+    message: str | None = None
+    entity_logical_name: str | None = None  # "none" in spkl means no table
+    stage: int | None = None
+    execution_mode: int | None = None  # 0 sync, 1 async
+    filtering_attributes: tuple[str, ...] = ()  # lower-case, sorted
+    name: str | None = None  # the step name (stepName), or the activity's name
+    execution_order: int | None = None
+    id: str | None = None  # lower-case, without braces
+    images: tuple[RegistrationImage, ...] = ()
+    friendly_name: str | None = None
+    group_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class CodeFile:
     """One parsed source file: a script web resource's content, or a file under ``--sources``."""
 
@@ -523,6 +552,7 @@ class CodeFile:
     calls: tuple[MessageCall, ...] = ()
     handlers: tuple[CodeHandler, ...] = ()
     web_resource: str | None = None  # key of the web resource whose content this is
+    registrations: tuple[Registration, ...] = ()  # C#: spkl's [CrmPluginRegistration] attributes
 
 
 # --- the solution ------------------------------------------------------------------------

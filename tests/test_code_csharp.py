@@ -7,6 +7,7 @@ here from the files themselves), never pasted from the parser's output.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -18,17 +19,33 @@ SOURCES = FIXTURES / "code" / "csharp" / "Contoso.Plugins"
 PLUGINS = CORPUS / "carltoncolter__dyn-req-mgmt" / "Plugins"
 
 
-def read(folder: Path) -> csharp.CSharpCode:
-    return csharp.parse_files((p.relative_to(folder).as_posix(), p.read_bytes())
-                              for p in sorted(folder.rglob("*.cs")) if "bin" not in p.relative_to(folder).parts)
+@dataclass
+class Code:
+    calls: list
+    handlers: list
+    registrations: list
+
+
+def parsed(files: list) -> Code:
+    return Code([c for f in files for c in f.calls], [h for f in files for h in f.handlers],
+                [r for f in files for r in f.registrations])
+
+
+def read(folder: Path) -> Code:
+    paths = [p for p in sorted(folder.rglob("*.cs")) if "bin" not in p.relative_to(folder).parts]
+    return parsed(csharp.read_files((p.read_bytes(), p.relative_to(folder).as_posix(), p.name) for p in paths))
+
+
+def read_one(path: str, data: bytes) -> Code:
+    return parsed([csharp.read(data, path, path)])
 
 
 @pytest.fixture(scope="module")
-def code() -> csharp.CSharpCode:
+def code() -> Code:
     return read(SOURCES)
 
 
-def calls_at(code: csharp.CSharpCode, path: str) -> dict[int, csharp.MessageCall]:
+def calls_at(code: Code, path: str) -> dict[int, csharp.MessageCall]:
     return {c.source.line: c for c in code.calls if c.source.path == path}
 
 
@@ -46,20 +63,22 @@ def test_organization_request_calls(code):
     assert (submit.message, submit.parameters) == ("contoso_Submit", ("Comment",))
     later = calls[line_of(callers, "var later = new OrganizationRequest();")]
     assert (later.message, later.parameters) == ("contoso_Approve", ("Target", "Comment"))
+    assert check.parameters_known and later.parameters_known  # only set and executed in Submit
 
 
 def test_early_bound_request_classes_and_their_instantiation(code):
-    classes = {r.type_name: r for r in code.request_classes}
-    recalculate = classes["Contoso.Xrm.Messages.contoso_RecalculateRequest"]  # [RequestProxy("contoso_Recalculate")]
-    assert recalculate.message == "contoso_Recalculate"
-    assert recalculate.properties == {"contoso_Force": "contoso_Force", "Target": "Target"}
-    assert classes["Contoso.Xrm.Messages.contoso_CheckStatusRequest"].message == "contoso_CheckStatus"  # ctor only
+    # contoso_RecalculateRequest has [RequestProxy("contoso_Recalculate")]; contoso_CheckStatusRequest only sets
+    # RequestName in its constructor; their properties' setters write Parameters["<key>"]
     callers = SOURCES / "Requests" / "Callers.cs"
     calls = calls_at(code, "Requests/Callers.cs")
     early = calls[line_of(callers, "new contoso_RecalculateRequest {")]
     assert (early.message, set(early.parameters)) == ("contoso_Recalculate", {"Target", "contoso_Force"})
+    assert early.parameters_known and early.via == "request" and early.language == "csharp"
     status = calls[line_of(callers, "new contoso_CheckStatusRequest()")]
     assert (status.message, status.parameters) == ("contoso_CheckStatus", ("Reason",))
+    # the early-bound classes are known across files; a file read alone does not know them
+    alone = read_one("Requests/Callers.cs", callers.read_bytes())
+    assert "contoso_Recalculate" not in {c.message for c in alone.calls}
     # the generated class's own constructor (this.RequestName = …) defines the message, it does not call it
     assert not [c for c in code.calls if c.source.path == "Requests/EarlyBound.cs"]
 
@@ -77,7 +96,13 @@ def test_a_name_that_is_not_a_literal_is_dynamic(code):
     for text in ("new OrganizationRequest(messageName)", 'new OrganizationRequest("contoso_" + messageName)'):
         call = calls[line_of(callers, text)]
         assert (call.message, call.dynamic) == (None, True)
-    assert len(code.calls) == 7  # 5 named calls in Submit and EarlyBound, 2 dynamic ones
+    assert len(code.calls) == 8  # 6 named calls in Submit, EarlyBound and Helper, 2 dynamic ones
+
+
+def test_a_request_passed_to_a_helper_has_parameters_not_all_known(code):
+    callers = SOURCES / "Requests" / "Callers.cs"
+    passed = calls_at(code, "Requests/Callers.cs")[line_of(callers, 'new OrganizationRequest("contoso_Passed")')]
+    assert (passed.message, passed.parameters, passed.parameters_known) == ("contoso_Passed", ("Target",), False)
 
 
 def test_plugin_class_keys_and_registration(code):
@@ -114,7 +139,7 @@ namespace N {
   public class Activity : CodeActivity { }
 }
 """
-    update, delete, activity = csharp.parse_source("Two.cs", source).registrations
+    update, delete, activity = read_one("Two.cs", source).registrations
     assert (update.message, update.stage, update.execution_mode, update.filtering_attributes, update.execution_order) \
         == ("Update", 20, 1, ("name", "statuscode"), 2)
     assert update.images == (csharp.RegistrationImage("pre", ("name",), 0),
@@ -127,7 +152,7 @@ namespace N {
 def test_file_scoped_namespace_and_verbatim_strings():
     source = b'namespace A.B;\npublic class C : IPlugin {\n  void M(IPluginExecutionContext c) {\n' \
              b'    c.OutputParameters[@"Out"] = 1;\n    s.Execute(new OrganizationRequest(@"a_Go"));\n  }\n}\n'
-    code = csharp.parse_source("C.cs", source)
+    code = read_one("C.cs", source)
     (handler,) = code.handlers
     assert handler.type_name == "A.B.C" and [k for k, _ in handler.writes] == ["Out"]
     assert [(c.message, c.source.line) for c in code.calls] == [("a_Go", 5)]
@@ -137,7 +162,7 @@ def test_file_scoped_namespace_and_verbatim_strings():
 
 
 @pytest.fixture(scope="module")
-def plugins() -> csharp.CSharpCode:
+def plugins() -> Code:
     if not PLUGINS.is_dir():
         pytest.skip(f"corpus folder {PLUGINS} is absent")
     return read(PLUGINS)

@@ -23,8 +23,9 @@ where the syntax makes it one. What is read:
   stepName, executionOrder, isolationModel) or named (``stepName: …``), and its named properties
   (``Id``, ``Image1Name``…). The five-argument form registers a custom workflow activity, not a step.
 
-The early-bound classes of one file are often instantiated in another, so ``parse_files`` reads every
-file first and resolves instantiations after; ``parse_source`` reads one file on its own.
+The early-bound classes of one file are often instantiated in another, so ``read_files`` reads every
+file first and resolves instantiations after; ``read`` (the ``analyzer.code.READERS`` entry) reads one file
+on its own.
 """
 
 from __future__ import annotations
@@ -35,32 +36,7 @@ from dataclasses import dataclass, field
 import tree_sitter
 import tree_sitter_c_sharp
 
-from analyzer.model import SourceLocation
-
-try:  # the shared code model (issue 12): same field names as the fallback below
-    from analyzer.code.model import CodeHandler, MessageCall  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover - until the shared half lands
-
-    @dataclass(frozen=True, slots=True)
-    class MessageCall:  # type: ignore[no-redef]
-        """A call of a message from code: ``message`` None when ``dynamic`` (not a literal)."""
-
-        message: str | None
-        dynamic: bool
-        parameters: tuple[str, ...]
-        source: SourceLocation
-        caller: str  # the class (full name) or file that calls
-        language: str = "csharp"
-
-    @dataclass(frozen=True, slots=True)
-    class CodeHandler:  # type: ignore[no-redef]
-        """A class that may handle messages: the input keys it reads and the output keys it writes."""
-
-        type_name: str
-        reads: tuple[tuple[str, SourceLocation], ...]
-        writes: tuple[tuple[str, SourceLocation], ...]
-        source: SourceLocation
-
+from analyzer.model import CodeFile, CodeHandler, MessageCall, Registration, RegistrationImage, SourceLocation
 
 LANGUAGE = tree_sitter.Language(tree_sitter_c_sharp.language())
 
@@ -79,34 +55,6 @@ BODIES = frozenset({"method_declaration", "constructor_declaration", "accessor_d
 
 
 @dataclass(frozen=True, slots=True)
-class RegistrationImage:
-    name: str  # ImageNName: the entity alias
-    attributes: tuple[str, ...]  # ImageNAttributes, lower-case, sorted
-    image_type: int | None  # ImageNType: 0 pre, 1 post, 2 both
-
-
-@dataclass(frozen=True, slots=True)
-class Registration:
-    """One ``[CrmPluginRegistration(...)]`` attribute, named as spkl names its properties. Values that are
-    not literals are None; ``stage``, ``execution_mode`` and image types are the step's platform values."""
-
-    type_name: str  # the class it is on
-    source: SourceLocation
-    workflow_activity: bool = False  # the five-argument form: a custom workflow activity, no step
-    message: str | None = None
-    entity_logical_name: str | None = None  # "none" in spkl means no table
-    stage: int | None = None
-    execution_mode: int | None = None  # 0 sync, 1 async
-    filtering_attributes: tuple[str, ...] = ()  # lower-case, sorted
-    name: str | None = None  # the step name (stepName), or the activity's name
-    execution_order: int | None = None
-    id: str | None = None  # lower-case, without braces
-    images: tuple[RegistrationImage, ...] = ()
-    friendly_name: str | None = None
-    group_name: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class RequestClass:
     """An early-bound request class: its message and the parameter key each property sets."""
 
@@ -116,40 +64,26 @@ class RequestClass:
     source: SourceLocation | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class CSharpCode:
-    calls: tuple[MessageCall, ...] = ()
-    handlers: tuple[CodeHandler, ...] = ()
-    registrations: tuple[Registration, ...] = ()
-    request_classes: tuple[RequestClass, ...] = ()
-
-
 def parser() -> tree_sitter.Parser:
     return tree_sitter.Parser(LANGUAGE)
 
 
-def parse_source(path: str, source: bytes) -> CSharpCode:
-    """One file on its own: early-bound classes of other files are not known here."""
-    return parse_files([(path, source)])
+def read(data: bytes, path: str, caller: str) -> CodeFile:
+    """One file on its own (``analyzer.code.READERS``): early-bound classes of other files are not known."""
+    return read_files([(data, path, caller)])[0]
 
 
-def parse_files(files: Iterable[tuple[str, bytes]]) -> CSharpCode:
-    """Every file, then the instantiations of the early-bound request classes any of them defines."""
+def read_files(files: Iterable[tuple[bytes, str, str]]) -> list[CodeFile]:
+    """Every file (data, path, caller), then the instantiations of the early-bound request classes any of them
+    defines. ``caller`` names the calls of top-level statements; a call in a class is the class's."""
     p = parser()
-    parsed = [_File(path, p.parse(source).root_node) for path, source in files]
+    parsed = [_File(path, p.parse(data).root_node, caller) for data, path, caller in files]
     request_classes: dict[str, RequestClass] = {}
     for f in parsed:
         for rc in f.request_classes():
             request_classes.setdefault(rc.type_name.rsplit(".", 1)[-1], rc)
-    calls: list[MessageCall] = []
-    handlers: list[CodeHandler] = []
-    registrations: list[Registration] = []
-    for f in parsed:
-        calls += f.calls(request_classes)
-        handlers += f.handlers()
-        registrations += f.registrations()
-    return CSharpCode(tuple(calls), tuple(handlers), tuple(registrations),
-                      tuple(sorted(request_classes.values(), key=lambda r: r.type_name)))
+    return [CodeFile(f.path, "csharp", calls=tuple(f.calls(request_classes)), handlers=tuple(f.handlers()),
+                     registrations=tuple(f.registrations())) for f in parsed]
 
 
 # --- syntax helpers -----------------------------------------------------------------------------------
@@ -257,9 +191,10 @@ def _first(keys: list[tuple[str, SourceLocation]]) -> tuple[tuple[str, SourceLoc
 
 
 class _File:
-    def __init__(self, path: str, root: tree_sitter.Node) -> None:
+    def __init__(self, path: str, root: tree_sitter.Node, caller: str) -> None:
         self.path = path
         self.root = root
+        self.file_caller = caller
         self._types = [n for n in _walk(root) if n.type in TYPE_DECLARATIONS]
 
     def at(self, node: tree_sitter.Node) -> SourceLocation:
@@ -294,7 +229,7 @@ class _File:
 
     def caller(self, node: tree_sitter.Node) -> str:
         decl = self.enclosing_type(node)
-        return self.type_name(decl) if decl is not None else self.path
+        return self.type_name(decl) if decl is not None else self.file_caller
 
     # --- early-bound request classes -------------------------------------------------------------------
 
@@ -452,7 +387,8 @@ class _File:
                 if decl is not None and self._request_message(decl) is not None:
                     continue  # the request class's own constructor
                 name = literal(n.child_by_field_name("right"))
-                yield MessageCall(name, name is None, (), self.at(n), self.caller(n))
+                yield MessageCall(name, name is None, (), self.at(n), self.caller(n), language="csharp",
+                                  via="request")
 
     def _inside_request_class(self, node: tree_sitter.Node, early: RequestClass) -> bool:
         decl = self.enclosing_type(node)
@@ -464,7 +400,8 @@ class _File:
         args = _arguments(node.child_by_field_name("arguments"))
         if early is None and args:
             message, named = literal(args[0]), True
-        keys: list[str] = []
+        keys: list[str | None] = []  # None: a key that is not a literal
+        known = True  # every parameter the request carries is in ``keys``
         properties = early.properties if early is not None else {}
         init = node.child_by_field_name("initializer") or next(
             (c for c in node.named_children if c.type == "initializer_expression"), None)
@@ -473,38 +410,43 @@ class _File:
                 continue
             left, right = item.child_by_field_name("left"), item.child_by_field_name("right")
             if left is not None and left.type == "element_binding_expression":
-                keys += [k for a in _arguments(left) if (k := literal(a)) is not None]
+                keys += [literal(a) for a in _arguments(left)]
             elif (name := _last_name(left)) == "RequestName" and early is None:
                 message, named = literal(right), True
             elif name == "Parameters" and right is not None:
                 keys += self._collection_initializer(right)
             elif name in properties:
                 keys.append(properties[name])
+            elif name != "RequestId":
+                known = False
         variable = self._variable(node)
         if variable is not None:
             for statement_key, assigned_name in self._later_uses(node, variable, properties, tracked):
                 if assigned_name is not None:  # "" when the name assigned is not a literal
                     message, named = assigned_name or None, True
-                elif statement_key:
+                else:
                     keys.append(statement_key)
+            known = known and not self._escapes(node, variable)
         dynamic = message is None or not named
-        return MessageCall(None if dynamic else message, dynamic, tuple(dict.fromkeys(keys)), self.at(node),
-                           self.caller(node))
+        return MessageCall(None if dynamic else message, dynamic, tuple(dict.fromkeys(k for k in keys if k)),
+                           self.at(node), self.caller(node), language="csharp", via="request",
+                           parameters_known=known and None not in keys)
 
     @staticmethod
-    def _collection_initializer(node: tree_sitter.Node) -> list[str]:
+    def _collection_initializer(node: tree_sitter.Node) -> list[str | None]:
         """``{ {"Key", v}, … }`` or ``new ParameterCollection { {"Key", v} }``: the literal keys."""
         init = node if node.type == "initializer_expression" else next(
             (c for c in node.named_children if c.type == "initializer_expression"), None)
         keys = []
         for pair in init.named_children if init is not None else []:
             if pair.type == "initializer_expression" and pair.named_children:
-                if (k := literal(pair.named_children[0])) is not None:
-                    keys.append(k)
+                keys.append(literal(pair.named_children[0]))
             elif pair.type == "assignment_expression":  # ["Key"] = v
                 left = pair.child_by_field_name("left")
                 if left is not None and left.type == "element_binding_expression":
-                    keys += [k for a in _arguments(left) if (k := literal(a)) is not None]
+                    keys += [literal(a) for a in _arguments(left)]
+            else:
+                keys.append(None)
         return keys
 
     @staticmethod
@@ -522,12 +464,8 @@ class _File:
                     ) -> Iterator[tuple[str | None, str | None]]:
         """After the creation, in the same member body, until the variable is assigned again:
         (parameter key, None) for each key set, (None, name or "") for a RequestName assignment."""
-        body = node.parent
-        while body is not None and body.type not in BODIES and body.type not in TYPE_DECLARATIONS:
-            body = body.parent
-        if body is None:
-            return
-        for n in _walk(body):
+        body = self._body(node)
+        for n in _walk(body) if body is not None else []:
             if n.start_byte <= node.end_byte:
                 continue
             if n.type == "assignment_expression":
@@ -545,19 +483,50 @@ class _File:
             if n.type in ("element_access_expression", "invocation_expression"):
                 yield from ((k, None) for k in self._keys_on(n, variable))
 
-    def _keys_on(self, n: tree_sitter.Node, variable: str) -> Iterator[str]:
-        """``variable["k"]``, ``variable.Parameters["k"]``, ``variable.Parameters.Add("k", …)``."""
+    @staticmethod
+    def _body(node: tree_sitter.Node) -> tree_sitter.Node | None:
+        body = node.parent
+        while body is not None and body.type not in BODIES and body.type not in TYPE_DECLARATIONS:
+            body = body.parent
+        return body
+
+    def _escapes(self, node: tree_sitter.Node, variable: str) -> bool:
+        """The request variable is used other than to set its parameters or to be executed (passed to a
+        helper, stored, returned): its parameters may be set where this file does not show."""
+        body = self._body(node)
+        for n in _walk(body) if body is not None else []:
+            if n.type != "identifier" or _text(n) != variable or n.start_byte <= node.end_byte:
+                continue
+            parent = n.parent
+            if parent is None or parent.type == "variable_declarator":
+                continue
+            if parent.type in ("member_access_expression", "element_access_expression") \
+                    and parent.named_children and parent.named_children[0] == n:
+                continue
+            if parent.type == "assignment_expression" and parent.child_by_field_name("left") == n:
+                continue
+            if parent.type == "argument":
+                call = parent.parent.parent if parent.parent is not None else None
+                if call is not None and call.type == "invocation_expression" \
+                        and _last_name(call.child_by_field_name("function")).startswith("Execute"):
+                    continue
+            return True
+        return False
+
+    def _keys_on(self, n: tree_sitter.Node, variable: str) -> Iterator[str | None]:
+        """``variable["k"]``, ``variable.Parameters["k"]``, ``variable.Parameters.Add("k", …)``: the key, None
+        when it is not a literal."""
         if n.type == "element_access_expression":
             target = n.child_by_field_name("expression") or n.named_children[0]
             if _text(target) in (variable, f"{variable}.Parameters"):
                 args = _arguments(n.child_by_field_name("subscript") or n.named_children[-1])
-                if args and (k := literal(args[0])) is not None:
-                    yield k
+                if args:
+                    yield literal(args[0])
         else:
             fn = n.child_by_field_name("function")
             if fn is not None and fn.type == "member_access_expression" and _last_name(fn) == "Add" \
                     and _text(fn.child_by_field_name("expression")) == f"{variable}.Parameters":
                 args = _arguments(n.child_by_field_name("arguments"))
-                if args and (k := literal(args[0])) is not None:
-                    yield k
+                if args:
+                    yield literal(args[0])
 
