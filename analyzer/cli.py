@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import io
 import os
+import shutil
 import signal
 import sys
 import threading
@@ -133,7 +134,8 @@ def inventory(ctx: click.Context, paths: tuple[str, ...], fmt: str, output: str 
     with _errors(ctx.obj["debug"]):
         solutions = _load_all(ctx, paths, map_file=map_file)
         buffer = io.StringIO()
-        FORMATS[fmt](solutions, buffer)
+        on_terminal = not output and sys.stdout.isatty()  # a file or a pipe gets every character
+        FORMATS[fmt](solutions, buffer, width=shutil.get_terminal_size().columns if on_terminal else None)
         _emit(buffer.getvalue(), output)
 
 

@@ -99,8 +99,22 @@ def _graph_fields(c: Component, graph: DependencyGraph) -> dict:
     return {"message_name": ref.name, "message_known_by": ref.known_by, "message_inferred": ref.known_by == BY_NAME}
 
 
-def render_table(solutions: list[Solution], out, graph: DependencyGraph | None = None) -> None:
+def _fit(text: str, width: int | None) -> str:
+    """``text`` cut to ``width`` characters with an ellipsis; whole when there is no width (a file, a pipe)."""
+    return text if width is None or len(text) <= width else text[:max(width - 1, 0)] + "…"
+
+
+def render_table(solutions: list[Solution], out, graph: DependencyGraph | None = None, *,
+                 width: int | None = None) -> None:
+    """``width``: the terminal's columns; each line is cut there with an ellipsis (None: never cut)."""
     graph = graph or build_graph(solutions)
+    real_out = out
+    out = io.StringIO()
+    _table(solutions, out, graph)
+    real_out.write("".join(_fit(line, width) + "\n" for line in out.getvalue().splitlines()))
+
+
+def _table(solutions: list[Solution], out, graph: DependencyGraph) -> None:
     for index, s in enumerate(solutions):
         if index:
             out.write("\n")
@@ -117,7 +131,7 @@ def render_table(solutions: list[Solution], out, graph: DependencyGraph | None =
             out.write(f"\n  {many[:1].upper() + many[1:]} ({len(items)})\n")
             width = min(max(len(_title(c)) for c in items), 50)
             for c in items:
-                out.write(f"    {_title(c)[:50]:<{width}}  {_detail(c, graph)}\n".rstrip() + "\n")
+                out.write(f"    {_fit(_title(c), 50):<{width}}  {_detail(c, graph)}".rstrip() + "\n")
                 out.write(f"    {'':<{width}}  {c.key}\n")
         _write_contracts(s, out)
 
@@ -149,7 +163,7 @@ def _contract_field(c: Component) -> dict:
     return {"contract": record} if record is not None else {}
 
 
-def render_json(solutions: list[Solution], out, graph: DependencyGraph | None = None) -> None:
+def render_json(solutions: list[Solution], out, graph: DependencyGraph | None = None, **_options) -> None:
     graph = graph or build_graph(solutions)
     doc = {
         "schema_version": SCHEMA_VERSION,
@@ -164,7 +178,7 @@ def render_json(solutions: list[Solution], out, graph: DependencyGraph | None = 
 CSV_COLUMNS = ["solution", "kind", "key", "name", "detail", "source"]
 
 
-def render_csv(solutions: list[Solution], out, graph: DependencyGraph | None = None) -> None:
+def render_csv(solutions: list[Solution], out, graph: DependencyGraph | None = None, **_options) -> None:
     graph = graph or build_graph(solutions)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
