@@ -33,7 +33,7 @@ def parsed(files: list) -> Code:
 
 def read(folder: Path) -> Code:
     paths = [p for p in sorted(folder.rglob("*.cs")) if "bin" not in p.relative_to(folder).parts]
-    return parsed(csharp.read_files((p.read_bytes(), p.relative_to(folder).as_posix(), p.name) for p in paths))
+    return parsed(csharp.read_files((p.relative_to(folder).as_posix(), p.read_bytes()) for p in paths))
 
 
 def read_one(path: str, data: bytes) -> Code:

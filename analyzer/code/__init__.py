@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from analyzer.code import javascript
+from analyzer.code import csharp, javascript
 from analyzer.model import CodeFile, CodeHandler, MessageCall, SourceLocation
 
 __all__ = ["BATCH_READERS", "READERS", "CodeFile", "CodeHandler", "MessageCall", "SourceLocation", "is_minified",
@@ -37,7 +37,7 @@ READERS: dict[str, Callable[[bytes, str, str], CodeFile]] = {
     ext: _script(language) for ext, language in javascript.LANGUAGES.items()}
 # Languages whose files are read together (a C# request class in one file, instantiated in another):
 # extension -> function of [(path, data)] -> CodeFiles. ``sources.scan`` gathers them and calls it once.
-BATCH_READERS: dict[str, Callable[[list[tuple[str, bytes]]], list[CodeFile]]] = {}
+BATCH_READERS: dict[str, Callable[[list[tuple[str, bytes]]], list[CodeFile]]] = {".cs": csharp.read_files}
 
 
 def is_minified(data: bytes) -> bool:

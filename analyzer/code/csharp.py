@@ -32,13 +32,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-
-import tree_sitter
-import tree_sitter_c_sharp
+from functools import cache
+from typing import TYPE_CHECKING
 
 from analyzer.model import CodeFile, CodeHandler, MessageCall, Registration, RegistrationImage, SourceLocation
 
-LANGUAGE = tree_sitter.Language(tree_sitter_c_sharp.language())
+if TYPE_CHECKING:
+    from tree_sitter import Node
 
 # spkl's CrmPluginRegistrationAttribute constructors, parameter names as spkl writes them.
 STEP_ARGUMENTS = ("message", "entityLogicalName", "stage", "executionMode", "filteringAttributes", "stepName",
@@ -64,20 +64,35 @@ class RequestClass:
     source: SourceLocation | None = None
 
 
-def parser() -> tree_sitter.Parser:
-    return tree_sitter.Parser(LANGUAGE)
+@cache
+def _language():
+    import tree_sitter  # imported when a file is parsed, not when the analyzer starts
+    import tree_sitter_c_sharp
+
+    return tree_sitter.Language(tree_sitter_c_sharp.language())
+
+
+def parser():
+    import tree_sitter
+
+    return tree_sitter.Parser(_language())
 
 
 def read(data: bytes, path: str, caller: str) -> CodeFile:
     """One file on its own (``analyzer.code.READERS``): early-bound classes of other files are not known."""
-    return read_files([(data, path, caller)])[0]
+    return _read([(path, data, caller)])[0]
 
 
-def read_files(files: Iterable[tuple[bytes, str, str]]) -> list[CodeFile]:
-    """Every file (data, path, caller), then the instantiations of the early-bound request classes any of them
-    defines. ``caller`` names the calls of top-level statements; a call in a class is the class's."""
+def read_files(files: Iterable[tuple[str, bytes]]) -> list[CodeFile]:
+    """Every file (path, data), then the instantiations of the early-bound request classes any of them
+    defines (``analyzer.code.BATCH_READERS``). A call in a class is the class's; in top-level statements, the
+    file's."""
+    return _read([(path, data, path) for path, data in files])
+
+
+def _read(files: list[tuple[str, bytes, str]]) -> list[CodeFile]:
     p = parser()
-    parsed = [_File(path, p.parse(data).root_node, caller) for data, path, caller in files]
+    parsed = [_File(path, p.parse(data).root_node, caller) for path, data, caller in files]
     request_classes: dict[str, RequestClass] = {}
     for f in parsed:
         for rc in f.request_classes():
@@ -88,7 +103,7 @@ def read_files(files: Iterable[tuple[bytes, str, str]]) -> list[CodeFile]:
 
 # --- syntax helpers -----------------------------------------------------------------------------------
 
-def _walk(node: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
+def _walk(node: Node) -> Iterator[Node]:
     stack = [node]
     while stack:
         n = stack.pop()
@@ -96,14 +111,14 @@ def _walk(node: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
         stack.extend(reversed(n.named_children))
 
 
-def _text(node: tree_sitter.Node | None) -> str:
+def _text(node: Node | None) -> str:
     return node.text.decode("utf-8", "replace") if node is not None and node.text is not None else ""
 
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "\\": "\\", '"': '"', "'": "'"}
 
 
-def literal(node: tree_sitter.Node | None) -> str | None:
+def literal(node: Node | None) -> str | None:
     """The value of a string literal (regular, verbatim or raw), else None: anything computed is not one."""
     if node is None:
         return None
@@ -125,7 +140,7 @@ def literal(node: tree_sitter.Node | None) -> str | None:
     return None
 
 
-def _value(node: tree_sitter.Node | None) -> str | int | None:
+def _value(node: Node | None) -> str | int | None:
     """A literal string or integer, or the member name of an enum value (``StageEnum.PostOperation``)."""
     if node is None:
         return None
@@ -141,7 +156,7 @@ def _value(node: tree_sitter.Node | None) -> str | int | None:
     return None
 
 
-def _last_name(node: tree_sitter.Node | None) -> str:
+def _last_name(node: Node | None) -> str:
     """``OrganizationRequest`` of ``Microsoft.Xrm.Sdk.OrganizationRequest``, ``GetX`` of ``GetX<T>``."""
     if node is None:
         return ""
@@ -154,24 +169,24 @@ def _last_name(node: tree_sitter.Node | None) -> str:
     return _text(node) if node.type == "identifier" else ""
 
 
-def _arguments(node: tree_sitter.Node | None) -> list[tree_sitter.Node]:
+def _arguments(node: Node | None) -> list[Node]:
     """The expressions of an argument list, in order (``ref``/``out`` and names set aside)."""
     if node is None:
         return []
     return [a.named_children[-1] for a in node.named_children if a.type == "argument" and a.named_children]
 
 
-def _line(node: tree_sitter.Node) -> int:
+def _line(node: Node) -> int:
     return node.start_point[0] + 1
 
 
-def _attributes(decl: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
+def _attributes(decl: Node) -> Iterator[Node]:
     for child in decl.named_children:
         if child.type == "attribute_list":
             yield from (a for a in child.named_children if a.type == "attribute")
 
 
-def _attribute_name(attr: tree_sitter.Node) -> str:
+def _attribute_name(attr: Node) -> str:
     name = _last_name(attr.child_by_field_name("name") or attr.named_children[0])
     return name[:-len("Attribute")] if name.endswith("Attribute") else name
 
@@ -191,22 +206,22 @@ def _first(keys: list[tuple[str, SourceLocation]]) -> tuple[tuple[str, SourceLoc
 
 
 class _File:
-    def __init__(self, path: str, root: tree_sitter.Node, caller: str) -> None:
+    def __init__(self, path: str, root: Node, caller: str) -> None:
         self.path = path
         self.root = root
         self.file_caller = caller
         self._types = [n for n in _walk(root) if n.type in TYPE_DECLARATIONS]
 
-    def at(self, node: tree_sitter.Node) -> SourceLocation:
+    def at(self, node: Node) -> SourceLocation:
         return SourceLocation(self.path, _line(node))
 
     # --- names ----------------------------------------------------------------------------------------
 
-    def type_name(self, decl: tree_sitter.Node) -> str:
+    def type_name(self, decl: Node) -> str:
         """The .NET full name: ``Ns.Outer+Inner`` (what a plug-in type's TypeName holds)."""
         classes: list[str] = []
         namespaces: list[str] = []
-        n: tree_sitter.Node | None = decl
+        n: Node | None = decl
         while n is not None:
             if n.type in TYPE_DECLARATIONS:
                 classes.append(_text(n.child_by_field_name("name")))
@@ -221,13 +236,13 @@ class _File:
         name = "+".join(reversed(classes))
         return f"{prefix}.{name}" if prefix else name
 
-    def enclosing_type(self, node: tree_sitter.Node) -> tree_sitter.Node | None:
+    def enclosing_type(self, node: Node) -> Node | None:
         n = node.parent
         while n is not None and n.type not in TYPE_DECLARATIONS:
             n = n.parent
         return n
 
-    def caller(self, node: tree_sitter.Node) -> str:
+    def caller(self, node: Node) -> str:
         decl = self.enclosing_type(node)
         return self.type_name(decl) if decl is not None else self.file_caller
 
@@ -239,7 +254,7 @@ class _File:
             if message is not None:
                 yield RequestClass(self.type_name(decl), message, self._request_properties(decl), self.at(decl))
 
-    def _request_message(self, decl: tree_sitter.Node) -> str | None:
+    def _request_message(self, decl: Node) -> str | None:
         for attr in _attributes(decl):
             if _attribute_name(attr) == "RequestProxy":
                 args = attr.child_by_field_name("arguments") or next(
@@ -256,13 +271,13 @@ class _File:
         return None
 
     @staticmethod
-    def _members(decl: tree_sitter.Node, kind: str) -> Iterator[tree_sitter.Node]:
+    def _members(decl: Node, kind: str) -> Iterator[Node]:
         body = decl.child_by_field_name("body")
         for member in body.named_children if body is not None else []:
             if member.type == kind:
                 yield member
 
-    def _request_properties(self, decl: tree_sitter.Node) -> dict[str, str]:
+    def _request_properties(self, decl: Node) -> dict[str, str]:
         """Property name -> the key its setter writes: ``set { this.Parameters["Key"] = value; }``."""
         found: dict[str, str] = {}
         for prop in self._members(decl, "property_declaration"):
@@ -275,8 +290,8 @@ class _File:
 
     # --- keys of a parameter collection ---------------------------------------------------------------
 
-    def _collection_keys(self, scope: tree_sitter.Node, collections: tuple[str, ...]
-                         ) -> Iterator[tuple[str | None, tree_sitter.Node, str]]:
+    def _collection_keys(self, scope: Node, collections: tuple[str, ...]
+                         ) -> Iterator[tuple[str | None, Node, str]]:
         """(key or None when not a literal, node, collection) for every ``X.<collection>["k"]`` and
         ``X.<collection>.Add/ContainsKey…("k")`` under ``scope``."""
         for n in _walk(scope):
@@ -324,10 +339,10 @@ class _File:
                 if _attribute_name(attr) == "CrmPluginRegistration":
                     yield self._registration(self.type_name(decl), attr)
 
-    def _registration(self, type_name: str, attr: tree_sitter.Node) -> Registration:
+    def _registration(self, type_name: str, attr: Node) -> Registration:
         args = next((c for c in attr.named_children if c.type == "attribute_argument_list"), None)
-        positional: list[tree_sitter.Node] = []
-        named: dict[str, tree_sitter.Node] = {}  # Name = value (properties), name: value (parameters)
+        positional: list[Node] = []
+        named: dict[str, Node] = {}  # Name = value (properties), name: value (parameters)
         for arg in args.named_children if args is not None else []:
             if arg.type != "attribute_argument" or not arg.named_children:
                 continue
@@ -390,11 +405,11 @@ class _File:
                 yield MessageCall(name, name is None, (), self.at(n), self.caller(n), language="csharp",
                                   via="request")
 
-    def _inside_request_class(self, node: tree_sitter.Node, early: RequestClass) -> bool:
+    def _inside_request_class(self, node: Node, early: RequestClass) -> bool:
         decl = self.enclosing_type(node)
         return decl is not None and self.type_name(decl) == early.type_name
 
-    def _creation(self, node: tree_sitter.Node, early: RequestClass | None, tracked: set[int]) -> MessageCall:
+    def _creation(self, node: Node, early: RequestClass | None, tracked: set[int]) -> MessageCall:
         message: str | None = early.message if early is not None else None
         named = early is not None
         args = _arguments(node.child_by_field_name("arguments"))
@@ -433,7 +448,7 @@ class _File:
                            parameters_known=known and None not in keys)
 
     @staticmethod
-    def _collection_initializer(node: tree_sitter.Node) -> list[str | None]:
+    def _collection_initializer(node: Node) -> list[str | None]:
         """``{ {"Key", v}, … }`` or ``new ParameterCollection { {"Key", v} }``: the literal keys."""
         init = node if node.type == "initializer_expression" else next(
             (c for c in node.named_children if c.type == "initializer_expression"), None)
@@ -450,7 +465,7 @@ class _File:
         return keys
 
     @staticmethod
-    def _variable(node: tree_sitter.Node) -> str | None:
+    def _variable(node: Node) -> str | None:
         parent = node.parent
         if parent is not None and parent.type == "variable_declarator":
             return _text(parent.child_by_field_name("name") or parent.named_children[0])
@@ -460,7 +475,7 @@ class _File:
             return _text(left) if left is not None and left.type == "identifier" else None
         return None
 
-    def _later_uses(self, node: tree_sitter.Node, variable: str, properties: dict[str, str], tracked: set[int]
+    def _later_uses(self, node: Node, variable: str, properties: dict[str, str], tracked: set[int]
                     ) -> Iterator[tuple[str | None, str | None]]:
         """After the creation, in the same member body, until the variable is assigned again:
         (parameter key, None) for each key set, (None, name or "") for a RequestName assignment."""
@@ -484,13 +499,13 @@ class _File:
                 yield from ((k, None) for k in self._keys_on(n, variable))
 
     @staticmethod
-    def _body(node: tree_sitter.Node) -> tree_sitter.Node | None:
+    def _body(node: Node) -> Node | None:
         body = node.parent
         while body is not None and body.type not in BODIES and body.type not in TYPE_DECLARATIONS:
             body = body.parent
         return body
 
-    def _escapes(self, node: tree_sitter.Node, variable: str) -> bool:
+    def _escapes(self, node: Node, variable: str) -> bool:
         """The request variable is used other than to set its parameters or to be executed (passed to a
         helper, stored, returned): its parameters may be set where this file does not show."""
         body = self._body(node)
@@ -513,7 +528,7 @@ class _File:
             return True
         return False
 
-    def _keys_on(self, n: tree_sitter.Node, variable: str) -> Iterator[str | None]:
+    def _keys_on(self, n: Node, variable: str) -> Iterator[str | None]:
         """``variable["k"]``, ``variable.Parameters["k"]``, ``variable.Parameters.Add("k", …)``: the key, None
         when it is not a literal."""
         if n.type == "element_access_expression":
