@@ -76,4 +76,4 @@ def plan_outputs(formats: tuple[str, ...], outputs: tuple[str, ...],
 
 def summary_line(result) -> str:
     """The line ``check`` and ``diff`` print to stderr when a report went to a file."""
-    return concise.summary_line(getattr(result, "analysis", result))
+    return text.summary_line(getattr(result, "analysis", result))

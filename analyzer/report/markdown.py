@@ -8,8 +8,8 @@ escaped so a component name cannot break the table or inject HTML."""
 
 from __future__ import annotations
 
-from analyzer.report.concise import summary_line
 from analyzer.report.locations import shown, where
+from analyzer.report.text import summary_line
 from analyzer.result import AnalysisResult
 from analyzer.rule import Severity
 
