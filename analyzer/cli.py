@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import io
 import os
@@ -170,8 +171,9 @@ def _baseline(flag: str | None, config):
 FAIL_ON = ("error", "warning", "note", "never")  # ranks in analyzer.engine.FAIL_ON
 
 
-def _report_options(formats: str):
-    """--format / -o (repeatable, paired in order) and the SARIF options, for `check` and `diff`."""
+def _report_options(formats: str, command_name: str = "check"):
+    """--format / -o (repeatable, paired in order) and the SARIF options, for `check` and `diff`. A --format or
+    -o that cannot be written is refused before anything is read."""
     options = [
         click.option("--format", "fmts", multiple=True, metavar="FORMAT",
                      help=f"{formats} (default text). Repeatable: the n-th --format goes to the n-th -o, a format "
@@ -193,9 +195,16 @@ def _report_options(formats: str):
     ]
 
     def decorate(command):
+        @functools.wraps(command)
+        def refuse_bad_outputs(*args, **kwargs):
+            from analyzer.report import DIFF_FORMATS, FORMATS, plan_outputs
+            with _errors(click.get_current_context().obj["debug"]):
+                plan_outputs(kwargs["fmts"], kwargs["outputs"], DIFF_FORMATS if command_name == "diff" else FORMATS)
+            return command(*args, **kwargs)
+
         for option in reversed(options):
-            command = option(command)
-        return command
+            refuse_bad_outputs = option(refuse_bad_outputs)
+        return refuse_bad_outputs
     return decorate
 
 
@@ -476,7 +485,7 @@ def dependents(ctx: click.Context, paths, key: str, transitive: bool, requires: 
 @click.argument("new", type=click.Path())
 @click.option("--with", "with_paths", multiple=True, type=click.Path(), metavar="PATH",
               help="Another solution both versions are analyzed with (a base or an extension; repeatable).")
-@_report_options("text, concise, json, sarif, junit, github, azure or markdown")
+@_report_options("text, concise, json, sarif, junit, github, azure or markdown", "diff")
 @click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default=None,
               help="Exit 1 when a finding at or above this severity remains.  [default: error]")
 @click.option("--select", multiple=True, help="As for `dvsa check`.")

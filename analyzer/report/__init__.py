@@ -48,7 +48,9 @@ def format_of(path: str, formats: dict[str, Callable]) -> str:
     suffix = Path(path).suffix.lower()
     known = ", ".join(e for e, f in EXTENSIONS.items() if f in formats)
     fmt = EXTENSIONS.get(suffix)
-    if fmt is None or fmt not in formats:
+    if fmt is not None and fmt not in formats:
+        raise SolutionError(f"-o: this command writes no {fmt} report (it writes {', '.join(formats)})", path)
+    if fmt is None:
         what = f"the extension {suffix!r}" if suffix else "no extension"
         raise SolutionError(f"-o: {what} names no report format (known: {known}); give --format before -o", path)
     return fmt
