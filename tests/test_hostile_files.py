@@ -314,14 +314,16 @@ def test_interrupt_during_parallel_check(tmp_path, how):
 # --- -o corner cases ----------------------------------------------------------------------------
 
 def test_output_onto_a_folder(tmp_path):
-    one_line_error(dvsa("check", "-o", tmp_path, SAMPLE), f"{tmp_path}: cannot write the output file (is a folder")
-    one_line_error(dvsa("graph", "-o", tmp_path, SAMPLE), f"{tmp_path}: cannot write the output file")
+    one_line_error(dvsa("check", "--format", "json", "-o", tmp_path, SAMPLE),
+                   f"{tmp_path}: cannot write the output file (is a folder")
+    one_line_error(dvsa("graph", "--format", "dot", "-o", tmp_path, SAMPLE), f"{tmp_path}: cannot write the output file")
 
 
 def test_output_onto_a_full_device():
     if not os.path.exists("/dev/full"):
         pytest.skip("no /dev/full")
-    one_line_error(dvsa("check", "-o", "/dev/full", SAMPLE), "/dev/full: cannot write the output file (No space")
+    one_line_error(dvsa("check", "--format", "text", "-o", "/dev/full", SAMPLE),
+                   "/dev/full: cannot write the output file (No space")
     one_line_error(dvsa("baseline", "-o", "/dev/full", SAMPLE), "/dev/full: cannot write the output file")
 
 
