@@ -114,6 +114,22 @@ def _load_all(ctx: click.Context, paths: tuple[str, ...], jobs: int = 1, map_fil
     return load_all(_inputs(ctx, paths), ctx.obj["limits"], jobs, on_loaded=gc.freeze, map_file=map_file)
 
 
+def _sources_option(command):
+    return click.option("--sources", multiple=True, type=click.Path(), metavar="DIR",
+                        help="A folder of code beside the solution (JavaScript, TypeScript, C#) whose calls to "
+                             "messages are checked and listed (repeatable; default: sources in the config).")(command)
+
+
+def _code(solutions, sources) -> list:
+    """The files of the --sources folders, parsed (one line on stderr says what was read and skipped)."""
+    from analyzer.engine import load_sources
+    scanned = load_sources(sources, solutions)
+    if scanned is None:
+        return []
+    click.echo(scanned.summary, err=True)
+    return scanned.files
+
+
 def _inputs(ctx: click.Context, paths: tuple[str, ...]) -> list[str]:
     """Globs and folders of packages expanded, --exclude applied, every bad path reported (analyzer.paths)."""
     from analyzer.paths import expand
@@ -258,10 +274,11 @@ def _write_reports(result, report: dict, formats: dict, color_choice: str, html=
 @click.option("--color", "color_choice", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help="Colour by severity (auto: on a terminal, off with NO_COLOR or TERM=dumb, "
                                       "on with FORCE_COLOR).")
+@_sources_option
 @click.pass_context
 def check(ctx: click.Context, paths, fail_on, select, ignore, rule_options, jobs, config_path,
           baseline_path, strict_baseline, map_file, max_findings, max_errors, quiet, statistics,
-          color_choice, **report) -> None:
+          color_choice, sources, **report) -> None:
     """Check solutions for what will break: import, upgrade, deletion, runtime limits.
 
     Several paths are analyzed together, so references across solutions resolve.
@@ -276,7 +293,10 @@ def check(ctx: click.Context, paths, fail_on, select, ignore, rule_options, jobs
                          ignore=_split(ignore) or config.ignore,
                          options=options, severities=config.severities, jobs=jobs, limits=ctx.obj["limits"],
                          suppress=config.suppress, baseline=_baseline(baseline_path, config),
-                         on_loaded=gc.freeze, map_file=map_file or config.map_file)
+                         on_loaded=gc.freeze, map_file=map_file or config.map_file,
+                         sources=list(sources) or config.sources)
+        if result.sources and not quiet:
+            click.echo(result.sources, err=True)
         _write_reports(result, report, FORMATS, color_choice, quiet=quiet, statistics=statistics,
                        html=lambda: _html_diagram(result, config.max_diagram_nodes))
         if result.errors:  # one line, however many rules crashed; the report lists each
@@ -415,9 +435,10 @@ def rules_command(ctx: click.Context, rule_id: str | None, markdown: bool, fmt: 
               help="SolutionPackager mapping file the unpacked folders are packed with (default: a spkl.json "
                    "above the folder).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="As for `dvsa check`.")
+@_sources_option
 @click.pass_context
 def graph(ctx: click.Context, paths, fmt, output, focus, depth, direction, kinds, tables, all_kinds, findings,
-          map_file, config_path) -> None:
+          map_file, config_path, sources) -> None:
     """Draw the dependency graph of processes, messages, steps, plug-ins and Custom APIs."""
     from analyzer.diagram import DEFAULT_MAX_NODES, PICTURES, render, view
     from analyzer.engine import analyze
@@ -426,10 +447,12 @@ def graph(ctx: click.Context, paths, fmt, output, focus, depth, direction, kinds
         config = _config(config_path)
         map_file = map_file or config.map_file
         if findings:
-            result = analyze(_inputs(ctx, paths), limits=ctx.obj["limits"], on_loaded=gc.freeze, map_file=map_file)
+            result = analyze(_inputs(ctx, paths), limits=ctx.obj["limits"], on_loaded=gc.freeze, map_file=map_file,
+                             sources=list(sources) or config.sources)
             dependency_graph, found = result.graph, result.findings
         else:
-            dependency_graph, found = build_graph(_load_all(ctx, paths, map_file=map_file)), []
+            solutions = _load_all(ctx, paths, map_file=map_file)
+            dependency_graph, found = build_graph(solutions, _code(solutions, list(sources) or config.sources)), []
         chosen = _diagram_kinds(dependency_graph, kinds, all_kinds)
         limit = (config.max_diagram_nodes or DEFAULT_MAX_NODES) if fmt in PICTURES else None
         picture = view(dependency_graph, found, focus=focus, depth=depth, direction=direction, kinds=chosen,
@@ -464,15 +487,16 @@ def _diagram_kinds(graph, kinds: str | None, all_kinds: bool):
 @click.option("--transitive", is_flag=True, help="Follow requirements to the end; each answer gives its path.")
 @click.option("--requires", is_flag=True, help="The other direction: what the component requires.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_sources_option
 @click.pass_context
-def dependents(ctx: click.Context, paths, key: str, transitive: bool, requires: bool, fmt: str) -> None:
+def dependents(ctx: click.Context, paths, key: str, transitive: bool, requires: bool, fmt: str, sources) -> None:
     """What blocks deleting a component: everything in the analyzed solutions that requires it."""
     from analyzer.diagram import dependents as answer
     from analyzer.diagram import resolve_one
     from analyzer.graph import build_graph
     with _errors(ctx.obj["debug"]):
         solutions = _load_all(ctx, paths)
-        graph = build_graph(solutions)
+        graph = build_graph(solutions, _code(solutions, list(sources)))
         of = resolve_one(graph, key)
         found = graph.trace(of, requires=requires, transitive=transitive)
         text = (answer.to_json(graph, of, found, requires, solutions) if fmt == "json"

@@ -35,7 +35,8 @@ from analyzer.errors import SolutionError
 from analyzer.registry import Registry, discover
 from analyzer.rule import Severity
 
-KEYS = ("select", "ignore", "fail-on", "baseline", "map", "max-diagram-nodes", "severity", "rules", "suppress")
+KEYS = ("select", "ignore", "fail-on", "baseline", "map", "sources", "max-diagram-nodes", "severity", "rules",
+        "suppress")
 SUPPRESS_KEYS = ("rule", "component", "reason")
 FAIL_ON = ("error", "warning", "note", "never")
 
@@ -55,6 +56,7 @@ class Config:
     fail_on: str | None = None
     baseline: str | None = None
     map_file: str | None = None  # SolutionPackager mapping file for unpacked folders (--map)
+    sources: list[str] = field(default_factory=list)  # code folders beside the solution (--sources), relative to it
     max_diagram_nodes: int | None = None  # `dvsa graph` refuses a larger unfocused diagram
     severities: dict[str, Severity] = field(default_factory=dict)
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -128,6 +130,8 @@ def load_config(path: Path, registry: Registry | None = None) -> Config:
         config.baseline = str(path.parent / _strings(table["baseline"], "baseline", p)[0])
     if "map" in table:
         config.map_file = str(path.parent / _strings(table["map"], "map", p)[0])
+    if "sources" in table:
+        config.sources = [str(path.parent / folder) for folder in _strings(table["sources"], "sources", p)]
     if "max-diagram-nodes" in table:
         value = table["max-diagram-nodes"]
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -9,11 +10,13 @@ from typing import Any
 
 from analyzer import options as rule_settings
 from analyzer.baseline import apply as apply_suppressions
+from analyzer.code.sources import SourceScan
+from analyzer.code.sources import scan as scan_sources
 from analyzer.config import Suppression
 from analyzer.diff import DiffResult, diff_solutions
 from analyzer.errors import SolutionError, SolutionErrors
 from analyzer.graph import DependencyGraph, build_graph
-from analyzer.model import Solution
+from analyzer.model import CodeFile, Solution, WebResource
 from analyzer.reader import Limits, load, read_mapping
 from analyzer.registry import Registry, discover
 from analyzer.result import AnalysisResult, RuleError
@@ -23,9 +26,11 @@ from analyzer.rule import Previous, Rule, RuleContext, Severity, ordered_compone
 def run_rules(solutions: list[Solution], rules: Iterable[Rule], *, graph: DependencyGraph | None = None,
               options: dict[str, dict[str, Any]] | None = None,
               severities: dict[str, Severity] | None = None,
-              on_loaded: Callable[[], None] | None = None, previous: Previous | None = None) -> AnalysisResult:
-    """Run ``rules`` over ``solutions`` (with ``previous``, the OLD side of a diff, when given)."""
-    graph = graph or build_graph(solutions)
+              on_loaded: Callable[[], None] | None = None, previous: Previous | None = None,
+              code: Iterable[CodeFile] = ()) -> AnalysisResult:
+    """Run ``rules`` over ``solutions`` (with ``previous``, the OLD side of a diff, when given); ``code``: the
+    files of ``--sources``."""
+    graph = graph or build_graph(solutions, code)
     if on_loaded:  # the graph, like the model, lives to the end of the run
         on_loaded()
     rules = list(rules)
@@ -79,18 +84,21 @@ def contexts(solutions: list[Solution]) -> list[tuple[list[Solution], set[str]]]
 
 def run_packages(solutions: list[Solution], rules: Iterable[Rule], *,
                  options: dict[str, dict[str, Any]] | None = None, severities: dict[str, Severity] | None = None,
-                 on_loaded: Callable[[], None] | None = None) -> AnalysisResult:
+                 on_loaded: Callable[[], None] | None = None, code: Iterable[CodeFile] = ()) -> AnalysisResult:
     """``run_rules`` over each context of ``contexts``; one result with every package's findings."""
     rules = list(rules)
+    code = list(code)
     runs = contexts(solutions)
     if len(runs) == 1:
-        return run_rules(solutions, rules, options=options, severities=severities, on_loaded=on_loaded)
+        return run_rules(solutions, rules, options=options, severities=severities, on_loaded=on_loaded, code=code)
     merged: AnalysisResult | None = None
     for context, keep in runs:
-        part = run_rules(context, rules, options=options, severities=severities, on_loaded=on_loaded)
+        part = run_rules(context, rules, options=options, severities=severities, on_loaded=on_loaded, code=code)
+        first = merged is None
         if merged is None:  # the first run holds every name once: its graph is the one to draw
             merged = AnalysisResult(solutions=solutions, graph=part.graph, rules=rules)
-        merged.findings += [f for f in part.findings if f.package in keep]
+        # a finding on a --sources file belongs to no package: the first run's are kept
+        merged.findings += [f for f in part.findings if f.package in keep or (first and f.package is None)]
         merged.errors += [e for e in part.errors if e not in merged.errors]
     merged.findings.sort(key=lambda f: f.sort_key)
     return merged
@@ -169,13 +177,31 @@ def analyze(paths: Iterable[str], *, select: Iterable[str] = (), ignore: Iterabl
             severities: dict[str, Severity] | None = None, jobs: int = 1,
             suppress: list[Suppression] | None = None,
             baseline: set[tuple[str, str]] | None = None,
-            on_loaded: Callable[[], None] | None = None, map_file: str | None = None) -> AnalysisResult:
-    """read -> graph -> rules -> suppressions and baseline -> result."""
+            on_loaded: Callable[[], None] | None = None, map_file: str | None = None,
+            sources: Iterable[str] = ()) -> AnalysisResult:
+    """read -> graph -> rules -> suppressions and baseline -> result. ``sources``: ``--sources`` folders."""
     registry = registry or discover()
     rules, options, severities = _settings(registry, select, ignore, options, severities, suppress)
     solutions = load_all(paths, limits, jobs, on_loaded, map_file)
-    result = run_packages(solutions, rules, options=options, severities=severities, on_loaded=on_loaded)
+    scanned = load_sources(sources, solutions)
+    result = run_packages(solutions, rules, options=options, severities=severities, on_loaded=on_loaded,
+                          code=scanned.files if scanned else ())
+    result.sources = scanned.summary if scanned else None
     return _suppressed(result, suppress, baseline)
+
+
+def load_sources(dirs: Iterable[str], solutions: list[Solution]) -> SourceScan | None:
+    """The code under the ``--sources`` folders (None without any), less the files that are the content of an
+    analyzed script web resource (read with its package)."""
+    dirs = list(dirs)
+    if not dirs:
+        return None
+    content = []
+    for s in solutions:
+        mapped = {c.key: c.file_mapped_to for c in s.components if isinstance(c, WebResource)}
+        for f in s.code if s.layout != "zip" else ():  # a zip's scripts are members, no file on disk
+            content.append(f.path if f.path == mapped.get(f.web_resource) else os.path.join(s.path, f.path))
+    return scan_sources(dirs, content)
 
 
 def _settings(registry: Registry, select: Iterable[str], ignore: Iterable[str],

@@ -12,13 +12,16 @@ from collections.abc import Iterable, Iterator
 
 import networkx as nx
 
+from analyzer import sdk_messages
 from analyzer.messages import UNKNOWN, MessageRef, message_key, name_prefix, resolve
 from analyzer.model import (
     MODELLED_ROOT_TYPES,
+    CodeFile,
     Component,
     CustomApi,
     CustomApiField,
     Entity,
+    MessageCall,
     PluginPackage,
     PluginType,
     Solution,
@@ -54,6 +57,7 @@ SHOWS_COLUMN = "shows_column"  # form -> column a control is bound to
 FILTERS_ON = "filters_on"  # step -> column in its filtering attributes
 IMAGE_COLUMN = "image_column"  # step image -> column it holds
 IN_TABLE = "in_table"  # form / ribbon command / column -> its table
+CALLS_FROM_CODE = "calls_from_code"  # script web resource / source file -> message its code calls
 CONTAINS = "contains"  # solution -> component
 
 PLATFORM, DECLARED, UNRESOLVED = "platform", "declared", "unresolved"
@@ -90,6 +94,8 @@ class DependencyGraph:
         self.nx = nx.DiGraph()
         self._call_graph: nx.DiGraph | None = None
         self._declared_needs: dict[tuple[str, str], set[str]] = {}
+        # (caller node, call, its message or None when dynamic) for every message call found in code
+        self._code_calls: list[tuple[str, MessageCall, MessageRef | None]] = []
 
     # --- building ---------------------------------------------------------------------------
     def add_component(self, c: Component) -> None:
@@ -296,6 +302,12 @@ class DependencyGraph:
     def _types(self, node: str, other: str, requires: bool) -> frozenset[str]:
         return self.edge_types(node, other) if requires else self.edge_types(other, node)
 
+    def code_calls(self, message: str | None = None) -> list[tuple[str, MessageCall, MessageRef | None]]:
+        """The calls found in code (scripts, source files): (caller node, call, message), in file and line
+        order; only those of ``message`` (a node key) when given. A dynamic call's message is None."""
+        found = [c for c in self._code_calls if message is None or (c[2] is not None and c[2].key == message)]
+        return sorted(found, key=lambda c: (c[1].source.path, c[1].source.line or 0, c[0], c[1].message or ""))
+
     def call_graph(self) -> nx.DiGraph:
         """Who runs whom: process -> message it calls -> the action, flows and steps that run on it.
 
@@ -443,7 +455,9 @@ def node_keys(node) -> list[str]:
     return keys
 
 
-def build_graph(solutions: list[Solution]) -> DependencyGraph:
+def build_graph(solutions: list[Solution], code: Iterable[CodeFile] = ()) -> DependencyGraph:
+    """``code``: source files outside the solutions (``--sources``); each solution's own scripts are in
+    ``Solution.code``."""
     graph = DependencyGraph()
     index = _Index(solutions)
     graph._declared_needs = index.declared_needs
@@ -457,7 +471,34 @@ def build_graph(solutions: list[Solution]) -> DependencyGraph:
         for c in sorted(s.components, key=lambda c: c.key):
             graph.add_edge(sol_key, c.key, CONTAINS)
             _link(graph, index, c)
+    for f in [f for s in solutions for f in s.code] + list(code):
+        _link_code(graph, index, f)
     return graph
+
+
+def _link_code(graph: DependencyGraph, index: _Index, f: CodeFile) -> None:
+    """A script or source file calls the messages its code names: an edge to each, and every call kept."""
+    caller = f.web_resource if f.web_resource in graph else f"source_file:{f.path}"
+    if caller not in graph:
+        graph.add_reference(caller, None, f.path, kind="source_file")
+    for call in f.calls:
+        ref = _code_message(graph, index, call)
+        if ref is False:
+            continue
+        graph._code_calls.append((caller, call, ref))
+        if ref is not None and ref.key:
+            graph.add_edge(caller, ref.key, CALLS_FROM_CODE)
+
+
+def _code_message(graph: DependencyGraph, index: _Index, call: MessageCall) -> MessageRef | None | bool:
+    """The message a call names; None when it is dynamic; False when it is not a message call after all: an
+    unbound URL (``/api/data/v9.2/<name>``) names a message or a table's entity set alike, so it is a call only
+    when an analyzed definition or a platform message has that name."""
+    if call.dynamic or not call.message:
+        return None
+    if call.via == "url" and index.definition(call.message) is None and sdk_messages.message_id(call.message) is None:
+        return False
+    return _message(graph, index, call.message)
 
 
 def _link(graph: DependencyGraph, index: _Index, c: Component) -> None:

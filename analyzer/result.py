@@ -27,6 +27,7 @@ class AnalysisResult:
     findings: list[Finding] = field(default_factory=list)
     errors: list[RuleError] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)  # suppress/baseline entries that matched nothing
+    sources: str | None = None  # --sources: what was parsed and what skipped (analyzer.code.sources)
 
     def summary(self) -> dict[str, int]:
         counts = {s.value: 0 for s in Severity}
