@@ -589,7 +589,7 @@ def _late_options(command: click.Command) -> list[click.Parameter]:
     params: list[click.Parameter] = [
         click.Option(p.opts, type=p.type, is_flag=p.is_flag, default=False if p.is_flag else None, hidden=True,
                      **late) for p in found]
-    if any(p.name in ("paths", "old") for p in command.params):
+    if any(p.name == "paths" for p in command.params):
         params.append(click.Option(["--exclude"], multiple=True, metavar="GLOB", **late,
                                    help="Leave out the packages whose path (or last part) matches this glob "
                                         "(repeatable), e.g. '*/bin/*'."))
