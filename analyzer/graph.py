@@ -22,6 +22,7 @@ from analyzer.model import (
     CustomApiField,
     Entity,
     MessageCall,
+    OtherComponent,
     PluginPackage,
     PluginType,
     Solution,
@@ -57,6 +58,7 @@ SHOWS_COLUMN = "shows_column"  # form -> column a control is bound to
 FILTERS_ON = "filters_on"  # step -> column in its filtering attributes
 IMAGE_COLUMN = "image_column"  # step image -> column it holds
 IN_TABLE = "in_table"  # form / ribbon command / column -> its table
+APP_RESOURCE = "app_resource"  # site map / model-driven app -> web resource it shows (an icon, a page)
 CALLS_FROM_CODE = "calls_from_code"  # script web resource / source file -> message its code calls
 CONTAINS = "contains"  # solution -> component
 
@@ -70,9 +72,10 @@ PART_EDGES = frozenset({IMAGE_OF, PARAMETER_OF, IN_ASSEMBLY, DEFINED_BY, PROVIDE
 
 # What blocks deleting a component that the graph does not read, per node kind: `dvsa dependents` names
 # these instead of answering "nothing". Everything else that can need a web resource or a column is linked
-# above (forms, ribbon commands, web resource dependencies, step filtering attributes and images).
+# above (forms, ribbon commands, web resource dependencies, site maps and apps, step filtering attributes and
+# images).
 NOT_CHECKED = {
-    "web_resource": ("site maps", "app modules", "ribbon button icons", "the application ribbon",
+    "web_resource": ("ribbon button icons", "the application ribbon",
                      "dashboards", "custom controls (PCF)", "modern commands (Power Fx)",
                      "other web resources' code (HTML, JavaScript)"),
     "column": ("views (fetchxml, layoutxml)", "charts", "dashboards", "business rules and classic workflows",
@@ -515,6 +518,12 @@ def _link(graph: DependencyGraph, index: _Index, c: Component) -> None:
     elif isinstance(c, WebResource):
         for name in c.dependencies:
             _web_resource(graph, index, c.key, name, LOADS_DEPENDENCY)
+    elif isinstance(c, OtherComponent):
+        for ref in c.web_resources:
+            if not ref.startswith("id:"):
+                _web_resource(graph, index, c.key, ref, APP_RESOURCE)
+            elif f"web_resource:{ref[3:]}" in graph:  # an app icon by id; a platform icon is not analyzed
+                graph.add_edge(c.key, f"web_resource:{ref[3:]}", APP_RESOURCE)
     elif isinstance(c, PluginType):
         graph.add_edge(c.key, c.assembly_key, IN_ASSEMBLY)
     elif isinstance(c, CustomApiField):

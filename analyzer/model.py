@@ -474,10 +474,17 @@ class OtherComponent(Component):
 
     type_code: str = ""
     behavior: int | None = None
+    # A site map (62) or model-driven app (80): the web resources it shows (site map Url / Icon / VectorIcon
+    # "$webresource:…" or "/WebResources/…" names; an app's icon WebResourceId, as "id:<guid>"), lower-case
+    web_resources: tuple[str, ...] = ()
 
     @property
     def display(self) -> str:
-        return f"component '{self.name}' (type {self.type_code})"
+        noun = _OTHER_NOUNS.get(self.type_code)
+        return f"{noun} '{self.name}'" if noun else f"component '{self.name}' (type {self.type_code})"
+
+
+_OTHER_NOUNS = {ComponentType.SITE_MAP.code: "site map", ComponentType.MODEL_DRIVEN_APP.code: "model-driven app"}
 
 
 # --- code that calls messages (analyzer/code reads it) -----------------------------------

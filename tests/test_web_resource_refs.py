@@ -19,6 +19,7 @@ from click.testing import CliRunner
 
 from analyzer.cli import main
 from analyzer.graph import (
+    APP_RESOURCE,
     EMBEDS,
     FILTERS_ON,
     HANDLES_EVENT,
@@ -45,6 +46,8 @@ CORPUS_1 = Path("/work/shared/corpus/carltoncolter__dyn-req-mgmt/SolutionPackage
 FORM_SCRIPT = "web_resource:52557373-351d-4958-a19f-5c05da2f8399"  # contoso_/scripts/approvalrequest_form.js
 COMMON = "web_resource:3f6e1a2b-8c4d-4e7f-a1b2-c3d4e5f60718"  # contoso_/scripts/common.js
 FORM = "form:e1b5a7c2-0b6f-4d1e-9a52-3f7c1d2e8a01"
+SITE_MAP = "other:62:contoso_approvals"
+HELP = "web_resource:contoso_/pages/help.html"
 COMMAND = "ribbon_command:contoso_approvalrequest/contoso.approvalrequest.submit.command"
 AMOUNT = "column:contoso_approvalrequest.contoso_amount"
 # the step on Update of contoso_approvalrequest filtering on contoso_status,contoso_amount, and its PreImage
@@ -79,7 +82,9 @@ def zipped(tmp_path: Path) -> Path:
     tail = re.sub(r"<RibbonDiffXml>.*?</RibbonDiffXml>", lambda _m: _body(RIBBON_FILE), tail, count=1, flags=re.S)
     resources = "".join(re.sub(r"<WebResource [^>]*>", "<WebResource>", _body(SCRIPTS / name))
                         for name in ("approvalrequest_form.js.data.xml", "common.js.data.xml"))
-    tail = re.sub(r"<WebResources>.*?</WebResources>", lambda _m: f"<WebResources>{resources}</WebResources>",
+    site_map = _body(REFS / "AppModuleSiteMaps/contoso_Approvals/AppModuleSiteMap.xml")
+    tail = re.sub(r"<WebResources>.*?</WebResources>",
+                  lambda _m: f"<WebResources>{resources}</WebResources><AppModuleSiteMaps>{site_map}</AppModuleSiteMaps>",
                   tail, count=1, flags=re.S)
     path = tmp_path / "ContosoApprovals.zip"
     with zipfile.ZipFile(path, "w") as z:
@@ -154,6 +159,15 @@ def test_edges(graph):
     assert graph.external("web_resource:contoso_/pages/help.html") == UNRESOLVED
 
 
+def test_a_site_map_that_shows_a_page(graph):
+    site_map = graph.component(SITE_MAP)
+    assert site_map.display == "site map 'contoso_Approvals'"
+    assert graph.requires(SITE_MAP) == [HELP, "web_resource:msdyn_/images/area_default_icon.png"]
+    assert graph.edge_types(SITE_MAP, HELP) == {APP_RESOURCE}
+    assert [k for k, _path in graph.trace(COMMON)] == [COMMAND, FORM_SCRIPT]  # a commented-out area is not read
+    assert [k for k, _path in graph.trace(HELP)] == [FORM, SITE_MAP]
+
+
 def test_a_web_resource_loaded_by_another_and_by_an_enable_rule(package):
     code, out = dependents(str(package), "--of", "contoso_/scripts/common.js", "--format", "json")
     assert code == 0
@@ -222,3 +236,21 @@ def test_corpus_1_form_libraries_match_the_files():
     actual = {form: {graph.name(k).lower() for k in graph.requires(form, [LOADS_LIBRARY, HANDLES_EVENT])}
               for form in graph.nodes(kind="form")}
     assert actual == expected
+
+
+@pytest.mark.skipif(not CORPUS_1.is_dir(), reason="/work/shared/corpus is not here")
+def test_corpus_1_site_map_web_resources_match_the_file():
+    """The site map's "$webresource:" and "/WebResources/" attributes, read with ElementTree (which skips the
+    commented-out areas), are what the graph links it to."""
+    root = ET.parse(CORPUS_1 / "AppModuleSiteMaps/fdbzap_RequestManagement/AppModuleSiteMap.xml").getroot()
+    expected = set()
+    for elem in root.iter():
+        for name, value in elem.attrib.items():
+            if name in ("Url", "Icon", "VectorIcon", "OutlookShortcutIcon"):
+                for prefix in ("$webresource:", "/WebResources/"):
+                    if value.startswith(prefix):
+                        expected.add(value[len(prefix):].lower())
+    assert expected
+    graph = build_graph([load(str(CORPUS_1))])
+    assert {graph.name(k).lower() for k in graph.requires("other:62:fdbzap_requestmanagement", [APP_RESOURCE])} \
+        == expected

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from analyzer.errors import SolutionError
 from analyzer.graph import (
+    APP_RESOURCE,
     CALLS,
     CHILD_WORKFLOW,
     CONTAINS,
@@ -52,11 +53,11 @@ DIRECTIONS = ("both", "requires", "required-by")
 
 # Graph kinds drawn without --kinds: processes, plug-ins, messages and what they run on. Tables come
 # with --tables or a focus on one; columns, Custom API parameters, roles and option sets only with --kinds
-# or a focus. Web resources are drawn where something loads them, with the forms, ribbon commands and web
-# resources that do (SCRIPT_EDGES); an unreferenced web resource only with --kinds or a focus.
+# or a focus. Web resources are drawn where something loads them, with the forms, ribbon commands, web
+# resources, site maps and apps that do (SCRIPT_EDGES); an unreferenced web resource only with --kinds or a focus.
 DEFAULT_KINDS = frozenset({"workflow", "step", "step_image", "plugin_type", "plugin_assembly", "plugin_package",
                            "custom_api", "sdk_message", "connection_reference"})
-SCRIPT_EDGES = (LOADS_LIBRARY, HANDLES_EVENT, EMBEDS, RIBBON_SCRIPT, LOADS_DEPENDENCY)
+SCRIPT_EDGES = (LOADS_LIBRARY, HANDLES_EVENT, EMBEDS, RIBBON_SCRIPT, LOADS_DEPENDENCY, APP_RESOURCE)
 TABLE = "entity"
 
 
@@ -107,7 +108,7 @@ RELATION_TEXT = {REGISTERED_ON: "registered on", HANDLER: "handled by", IN_ASSEM
                  USES_CONNECTION: "uses connection", LOADS_LIBRARY: "loads library",
                  HANDLES_EVENT: "runs event handlers from", EMBEDS: "embeds", RIBBON_SCRIPT: "runs script",
                  LOADS_DEPENDENCY: "loads", SHOWS_COLUMN: "shows column", FILTERS_ON: "filters on",
-                 IMAGE_COLUMN: "image holds", IN_TABLE: "in table"}
+                 IMAGE_COLUMN: "image holds", IN_TABLE: "in table", APP_RESOURCE: "shows"}
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from analyzer.errors import SolutionError
 from analyzer.model import MODELLED_ROOT_TYPES, Component, OptionSet, OtherComponent, Solution, SourceLocation
 from analyzer.reader.context import ReadContext
 from analyzer.reader.customapis import read_custom_apis
+from analyzer.reader.forms import read_app_module, read_site_map
 from analyzer.reader.manifest import read_manifest
 from analyzer.reader.mapping import Mapping, discover, read_mapping
 from analyzer.reader.others import (
@@ -45,11 +46,13 @@ _READERS: dict[str, Callable] = {
     "connectionreference": read_connection_reference,
     "environmentvariabledefinition": read_environment_variable,
     "optionset": read_option_set,
+    "appmodulesitemap": read_site_map,
+    "appmodule": read_app_module,
 }
 
 # The same readers' elements as customizations.xml spells them.
 ITEM_NAMES = ("Workflow", "PluginAssembly", "SdkMessageProcessingStep", "Entity", "Role", "WebResource",
-              "connectionreference", "EnvironmentVariableDefinition", "optionset")
+              "connectionreference", "EnvironmentVariableDefinition", "optionset", "AppModuleSiteMap", "AppModule")
 assert {n.lower() for n in ITEM_NAMES} == set(_READERS)
 
 # Where an unpacked folder keeps one component per file (lower-cased fnmatch globs; `*` spans folders).
@@ -62,6 +65,8 @@ _COMPONENT_FILES = (
     "webresources/*.data.xml",
     "environmentvariabledefinitions/*/environmentvariabledefinition.xml",
     "optionsets/*.xml",
+    "appmodulesitemaps/*/appmodulesitemap.xml",
+    "appmodules/*/appmodule.xml",
 )
 
 def load(path: str, limits: Limits | None = None, mapping: Mapping | None = None) -> Solution:
@@ -90,7 +95,9 @@ def _read(package: Package, mapping: Mapping | None = None) -> Solution:
     components += read_plugin_packages(ctx)
     components, duplicates = _first_of_each_key(components)
     components = ctx.with_mapped_files(components)
-    components += _other_root_components(manifest, components)
+    apps = {c.ident: c for c in components if isinstance(c, OtherComponent)}  # site maps and apps, read
+    components = [c for c in components if not isinstance(c, OtherComponent)]
+    components += _other_root_components(manifest, components, apps)
     return Solution(
         unique_name=manifest.unique_name, version=manifest.version, managed=manifest.managed,
         publisher=manifest.publisher, prefix=manifest.prefix, path=package.path, layout=layout,
@@ -153,7 +160,9 @@ def _first_of_each_key(components: list[Component]) -> tuple[list[Component], li
     return kept, duplicates
 
 
-def _other_root_components(manifest, components: list[Component]) -> list[Component]:
+def _other_root_components(manifest, components: list[Component], apps: dict[str, OtherComponent]) -> list[Component]:
+    """The root components of kinds the model does not describe; a site map or app read from its own file
+    (``apps``, by ident) keeps the web resources it shows, and one no root component lists is kept too."""
     others = []
     seen = set()
     # A choice (root component type 9) read from its own definition is not listed a second time.
@@ -165,6 +174,8 @@ def _other_root_components(manifest, components: list[Component]) -> list[Compon
         if ident in seen:
             continue
         seen.add(ident)
+        read = apps.pop(ident, None)
         others.append(OtherComponent(ident=ident, name=rc.schema_name or rc.id or "", solution=manifest.unique_name,
-                                     source=rc.source, type_code=rc.type, behavior=rc.behavior))
-    return others
+                                     source=rc.source, type_code=rc.type, behavior=rc.behavior,
+                                     web_resources=read.web_resources if read is not None else ()))
+    return others + [apps[ident] for ident in sorted(apps)]

@@ -4,14 +4,16 @@ form shows, ribbon commands' script functions, and web resources' declared depen
 Forms: ``<systemform>`` (in ``Entities/<T>/FormXml/<type>/{id}.xml`` unpacked, inside ``<Entity><FormXml>
 <forms type=…>`` in customizations.xml), each read in one pass over its elements. Ribbons: the
 ``<RibbonDiffXml>`` of a table (``Entities/<T>/RibbonDiff.xml`` unpacked, inside ``<Entity>`` zipped) or of
-the application (``Other/RibbonCustomization.xml``).
+the application (``Other/RibbonCustomization.xml``, not read yet). Site maps and model-driven apps: the web
+resources they show. Web resource dependencies: https://learn.microsoft.com/power-apps/developer/model-driven-apps/web-resource-dependencies
 """
 
 from __future__ import annotations
 
 from lxml import etree
 
-from analyzer.model import EventHandler, Form, RibbonCommand, ScriptFunction, SourceLocation, norm_id
+from analyzer.model import EventHandler, Form, OtherComponent, RibbonCommand, ScriptFunction, SourceLocation, norm_id
+from analyzer.platform import ComponentType
 from analyzer.reader.context import ReadContext
 from analyzer.reader.xmlparse import attr, child, children, line, local, parse_bytes, text
 
@@ -148,3 +150,44 @@ def web_resource_dependencies(dependency_xml: str | None, member: str, ctx: Read
             if name := attr(library, "name"):
                 names.append(_web_resource_name(name))
     return tuple(dict.fromkeys(names))
+
+
+# Site map attributes that name a web resource ("$webresource:…" or "/WebResources/…").
+_SITE_MAP_ATTRIBUTES = ("url", "icon", "vectoricon", "outlookshortcuticon")
+
+
+def _site_map_resource(value: str | None) -> str | None:
+    if not value:
+        return None
+    lower = value.strip().lower()
+    if lower.startswith(WEBRESOURCE_PREFIX) or lower.startswith("/webresources/"):
+        return _web_resource_name(value.strip()[len("/webresources/"):] if lower.startswith("/") else value)
+    return None
+
+
+def read_site_map(elem: etree._Element, member: str, ctx: ReadContext) -> OtherComponent:
+    """An app's site map (``AppModuleSiteMaps/<name>/AppModuleSiteMap.xml``, or ``<AppModuleSiteMap>`` in
+    customizations.xml): the web resources its areas, groups and subareas show. Comments (areas an author
+    switched off) are not read."""
+    name = text(elem, "SiteMapUniqueName") or "(unnamed)"
+    found = []
+    for node in elem.iter():
+        if not isinstance(node.tag, str):
+            continue
+        for key, value in node.attrib.items():
+            if local(key) in _SITE_MAP_ATTRIBUTES and (resource := _site_map_resource(value)):
+                found.append(resource)
+    return OtherComponent(ident=f"{ComponentType.SITE_MAP.code}:{name.lower()}", name=name, solution=ctx.solution,
+                          source=SourceLocation(member, line(elem)), type_code=ComponentType.SITE_MAP.code,
+                          web_resources=tuple(dict.fromkeys(found)))
+
+
+def read_app_module(elem: etree._Element, member: str, ctx: ReadContext) -> OtherComponent:
+    """A model-driven app (``AppModules/<name>/AppModule.xml``, or ``<AppModule>`` in customizations.xml): its
+    icon, ``<WebResourceId>``, a web resource by id."""
+    name = text(elem, "UniqueName") or "(unnamed)"
+    icon = norm_id(text(elem, "WebResourceId"))
+    code = ComponentType.MODEL_DRIVEN_APP.code
+    return OtherComponent(ident=f"{code}:{name.lower()}", name=name, solution=ctx.solution,
+                          source=SourceLocation(member, line(elem)), type_code=code,
+                          web_resources=(f"id:{icon}",) if icon else ())
