@@ -144,15 +144,20 @@ def _inputs(ctx: click.Context, paths: tuple[str, ...]) -> list[str]:
 @click.option("--map", "map_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="SolutionPackager mapping file the unpacked folders are packed with (default: a spkl.json "
                    "above the folder).")
+@_sources_option
 @click.pass_context
-def inventory(ctx: click.Context, paths: tuple[str, ...], fmt: str, output: str | None, map_file: str | None) -> None:
+def inventory(ctx: click.Context, paths: tuple[str, ...], fmt: str, output: str | None, map_file: str | None,
+              sources) -> None:
     """List every component of each solution: processes, plug-ins, steps, Custom APIs, tables…"""
+    from analyzer.graph import build_graph
     from analyzer.report.inventory import FORMATS
     with _errors(ctx.obj["debug"]):
         solutions = _load_all(ctx, paths, map_file=map_file)
+        graph = build_graph(solutions, _code(solutions, list(sources)))
         buffer = io.StringIO()
         on_terminal = not output and sys.stdout.isatty()  # a file or a pipe gets every character
-        FORMATS[fmt](solutions, buffer, width=shutil.get_terminal_size().columns if on_terminal else None)
+        FORMATS[fmt](solutions, buffer, graph=graph,
+                     width=shutil.get_terminal_size().columns if on_terminal else None)
         _emit(buffer.getvalue(), output)
 
 

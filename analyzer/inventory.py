@@ -9,7 +9,7 @@ import dataclasses
 from collections import Counter
 
 from analyzer.contracts import Contract, contract_of
-from analyzer.graph import HANDLER, PROVIDED_BY, DependencyGraph
+from analyzer.graph import DEFINED_BY, HANDLER, PROVIDED_BY, RIBBON_SCRIPT, DependencyGraph
 from analyzer.model import (
     Component,
     CustomApi,
@@ -113,6 +113,22 @@ def contract_record(c: Component) -> dict | None:
         "inputs": [{"name": p.name, "type": p.type, "required": p.required} for p in contract.inputs],
         "outputs": [{"name": p.name, "type": p.type} for p in contract.outputs],
     }
+
+
+def callers(c: Component, graph: DependencyGraph) -> list[dict]:
+    """The code that calls the message an action or Custom API defines: each call's script or source file, file
+    and line, and the ribbon commands that run that script (``graph.code_calls``, ``ribbon_script`` edges)."""
+    found = []
+    for message in graph.dependents(c.key, [DEFINED_BY]):
+        for caller, call, _ref in graph.code_calls(message):
+            component = graph.component(caller)
+            commands = graph.dependents(caller, [RIBBON_SCRIPT])
+            found.append({
+                "caller": caller, "name": component.display if component is not None else f"source file {call.caller}",
+                "path": call.source.path, "line": call.source.line, "language": call.language,
+                "ribbon_commands": [{"key": k, "name": graph.component(k).display if graph.component(k) else k}
+                                    for k in commands]})
+    return found
 
 
 def contracts(s: Solution) -> list[tuple[Component, Contract]]:

@@ -220,3 +220,17 @@ def test_parsing_is_fast_enough():
     for _ in range(200):
         find_calls(data, "k.js", "k.js")
     assert time.perf_counter() - start < 10
+
+
+def test_inventory_lists_each_message_callers_with_line_and_ribbon_command(runner):
+    out = runner.invoke(main, ["inventory", str(CONTOSO), "--sources", str(SRC)])
+    assert out.exit_code == 0, out.output
+    contracts = out.stdout.split("Message contracts")[1]
+    check_status = contracts.split("contoso_CheckStatus")[1].split("contoso_GetTotals")[0]
+    assert ("called by web resource 'contoso_/scripts/request.js' at WebResources/contoso_/scripts/request.js:12 "
+            "(run by ribbon command 'contoso.request.Submit.Command' of table 'Request')") in check_status
+    assert f"called by {SRC.as_posix()}/app/request.ts:20" in check_status
+    data = json.loads(runner.invoke(main, ["inventory", str(CONTOSO), "--format", "json"]).stdout)
+    [record] = [c for c in data["components"] if c["key"] == "workflow:a6010000-0000-4000-8000-000000000001"]
+    assert [(c["path"], c["line"], [r["key"] for r in c["ribbon_commands"]]) for c in record["callers"]] == [
+        ("WebResources/contoso_/scripts/request.js", 12, ["ribbon_command:contoso_request/contoso.request.submit.command"])]

@@ -11,6 +11,7 @@ from analyzer.graph import DependencyGraph, build_graph
 from analyzer.inventory import (
     KIND_LABELS,
     SCHEMA_VERSION,
+    callers,
     component_record,
     contract_record,
     contracts,
@@ -133,11 +134,12 @@ def _table(solutions: list[Solution], out, graph: DependencyGraph) -> None:
             for c in items:
                 out.write(f"    {_fit(_title(c), 50):<{width}}  {_detail(c, graph)}".rstrip() + "\n")
                 out.write(f"    {'':<{width}}  {c.key}\n")
-        _write_contracts(s, out)
+        _write_contracts(s, out, graph)
 
 
-def _write_contracts(s: Solution, out) -> None:
-    """The "Message contracts" group: what a caller of each custom message sends and reads back."""
+def _write_contracts(s: Solution, out, graph: DependencyGraph) -> None:
+    """The "Message contracts" group: what a caller of each custom message sends and reads back, and the code
+    that calls it."""
     found = contracts(s)
     if not found:
         return
@@ -148,6 +150,11 @@ def _write_contracts(s: Solution, out) -> None:
         out.write(f"    {contract.message}  {kind}, {contract.binding}\n")
         for line in _contract_lines(contract):
             out.write(f"      {line}\n")
+        for caller in callers(component, graph):
+            via = "".join(f" (run by {c['name']})" for c in caller["ribbon_commands"])
+            where = f"{caller['path']}:{caller['line']}"
+            who = where if caller["caller"].startswith("source_file:") else f"{caller['name']} at {where}"
+            out.write(f"      called by {who}{via}\n")
 
 
 def _contract_lines(contract: Contract) -> list[str]:
@@ -158,9 +165,9 @@ def _contract_lines(contract: Contract) -> list[str]:
     return lines or ["no inputs, no outputs"]
 
 
-def _contract_field(c: Component) -> dict:
+def _contract_field(c: Component, graph: DependencyGraph) -> dict:
     record = contract_record(c)
-    return {"contract": record} if record is not None else {}
+    return {"contract": record, "callers": callers(c, graph)} if record is not None else {}
 
 
 def render_json(solutions: list[Solution], out, graph: DependencyGraph | None = None, **_options) -> None:
@@ -168,7 +175,7 @@ def render_json(solutions: list[Solution], out, graph: DependencyGraph | None = 
     doc = {
         "schema_version": SCHEMA_VERSION,
         "solutions": [solution_record(s) for s in solutions],
-        "components": [{**component_record(c), **_graph_fields(c, graph), **_contract_field(c)}
+        "components": [{**component_record(c), **_graph_fields(c, graph), **_contract_field(c, graph)}
                        for s in solutions for c in sorted(s.components, key=lambda c: c.key)],
     }
     json.dump(doc, out, indent=2, sort_keys=False)
