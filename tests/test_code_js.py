@@ -149,7 +149,8 @@ def test_ribbon_command_to_script_to_message_in_the_graph_and_dependents(runner)
                                                           "workflow:a6010000-0000-4000-8000-000000000001")
     out = runner.invoke(main, ["dependents", str(CONTOSO), "--of", "contoso_CheckStatus", "--transitive"])
     assert out.exit_code == 0, out.output
-    assert "contoso_/scripts/request.js" in out.output and "contoso.request.Submit.Command" in out.output
+    assert "calls from code (WebResources/contoso_/scripts/request.js:12)" in out.output
+    assert "contoso.request.Submit.Command" in out.output  # the ribbon command that runs the script
 
 
 def test_check_with_sources_names_the_line_of_a_renamed_parameter(runner):

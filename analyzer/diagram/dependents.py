@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 
 from analyzer.diagram import RELATION_TEXT, describe
-from analyzer.graph import CONTAINS, DependencyGraph
+from analyzer.graph import CALLS_FROM_CODE, CONTAINS, DependencyGraph
 from analyzer.inventory import SCHEMA_VERSION, solution_identity
 from analyzer.model import Form, RibbonCommand, Solution
 
@@ -47,6 +47,14 @@ def _functions(graph: DependencyGraph, path: list[str], requires: bool) -> list[
     return []
 
 
+def _calls(graph: DependencyGraph, path: list[str], requires: bool) -> list[str]:
+    """Where the listed script or source file calls the message next to it on the path: ``file:line`` each."""
+    source, target = (path[-2], path[-1]) if requires else (path[0], path[1])
+    if CALLS_FROM_CODE not in graph.edge_types(source, target):
+        return []
+    return [str(call.source) for caller, call, _ref in graph.code_calls(target) if caller == source]
+
+
 def to_json(graph: DependencyGraph, key: str, found: list[tuple[str, list[str]]], requires: bool,
             solutions: list[Solution] = ()) -> str:
     listed = []
@@ -54,6 +62,8 @@ def to_json(graph: DependencyGraph, key: str, found: list[tuple[str, list[str]]]
         entry = {**_component(graph, k), "relation": ",".join(_relation(graph, path, requires)), "path": path}
         if functions := _functions(graph, path, requires):
             entry["functions"] = functions
+        if calls := _calls(graph, path, requires):
+            entry["calls"] = calls
         listed.append(entry)
     # One shape for scripts either way; "direction" says which way the list points.
     doc = {"schema_version": SCHEMA_VERSION, "solutions": [solution_identity(s) for s in solutions],
@@ -82,7 +92,7 @@ def to_text(graph: DependencyGraph, key: str, found: list[tuple[str, list[str]]]
         words = ", ".join(RELATION_TEXT.get(r, r.replace("_", " ")) for r in _relation(graph, path, requires))
         via = path[1:-1]
         through = f" (through {' → '.join(describe(graph, p) for p in via)})" if via else ""
-        functions = _functions(graph, path, requires)
+        functions = _functions(graph, path, requires) + _calls(graph, path, requires)
         runs = f" ({'; '.join(functions)})" if functions else ""
         lines.append(f"  - {_where(graph, k)}: {words}{runs}{through}")
         lines.append(f"      {k}")
