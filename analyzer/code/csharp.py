@@ -30,6 +30,7 @@ on its own.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -50,6 +51,8 @@ IMAGE_TYPES = {"PreImage": 0, "PostImage": 1, "Both": 2}
 COLLECTION_METHODS = frozenset({"Add", "Contains", "ContainsKey", "TryGetValue", "Remove", "Item"})
 TYPE_DECLARATIONS = frozenset({"class_declaration", "struct_declaration", "record_declaration"})
 NAMESPACES = frozenset({"namespace_declaration", "file_scoped_namespace_declaration"})
+INDEXED = ("object_creation_expression", "assignment_expression", "element_access_expression",
+           "invocation_expression")
 BODIES = frozenset({"method_declaration", "constructor_declaration", "accessor_declaration", "local_function_statement",
                     "property_declaration", "operator_declaration", "destructor_declaration"})
 
@@ -76,6 +79,36 @@ def parser():
     import tree_sitter
 
     return tree_sitter.Parser(_language())
+
+
+@cache
+def _index_query():
+    """The nodes the passes look at, found by tree-sitter's query engine (in C) instead of a Python walk."""
+    import tree_sitter
+
+    patterns = " ".join(f"({kind}) @{kind}" for kind in (*INDEXED, *sorted(TYPE_DECLARATIONS)))
+    return tree_sitter.Query(_language(), patterns)
+
+
+@cache
+def _identifier_query():
+    import tree_sitter
+
+    return tree_sitter.Query(_language(), "(identifier) @identifier")
+
+
+def _identifiers(scope: Node, after: int) -> list[Node]:
+    import tree_sitter
+
+    cursor = tree_sitter.QueryCursor(_identifier_query())
+    cursor.set_byte_range(after, scope.end_byte)
+    return [n for n in cursor.captures(scope).get("identifier", []) if n.start_byte >= after]
+
+
+def _captures(node: Node) -> dict[str, list[Node]]:
+    import tree_sitter
+
+    return tree_sitter.QueryCursor(_index_query()).captures(node)
 
 
 def read(data: bytes, path: str, caller: str) -> CodeFile:
@@ -210,7 +243,12 @@ class _File:
         self.path = path
         self.root = root
         self.file_caller = caller
-        self._types = [n for n in _walk(root) if n.type in TYPE_DECLARATIONS]
+        # one walk of the tree: the nodes every later pass looks at, in document order
+        found = _captures(root)
+        self.nodes: dict[str, list[Node]] = {
+            kind: sorted(found.get(kind, []), key=lambda n: n.start_byte) for kind in INDEXED}
+        self._types = sorted((n for kind in TYPE_DECLARATIONS for n in found.get(kind, [])),
+                             key=lambda n: n.start_byte)
 
     def at(self, node: Node) -> SourceLocation:
         return SourceLocation(self.path, _line(node))
@@ -283,18 +321,19 @@ class _File:
         for prop in self._members(decl, "property_declaration"):
             for n in _walk(prop):
                 if n.type == "accessor_declaration" and _text(n.child_by_field_name("name")) == "set":
-                    for key, _node, _kind in self._collection_keys(n, ("Parameters",)):
+                    for key, _node, _kind in self._collection_keys(_walk(n), ("Parameters",)):
                         if key:
                             found[_text(prop.child_by_field_name("name"))] = key
         return found
 
     # --- keys of a parameter collection ---------------------------------------------------------------
 
-    def _collection_keys(self, scope: Node, collections: tuple[str, ...]
+    @staticmethod
+    def _collection_keys(nodes: Iterable[Node], collections: tuple[str, ...]
                          ) -> Iterator[tuple[str | None, Node, str]]:
         """(key or None when not a literal, node, collection) for every ``X.<collection>["k"]`` and
-        ``X.<collection>.Add/ContainsKey…("k")`` under ``scope``."""
-        for n in _walk(scope):
+        ``X.<collection>.Add/ContainsKey…("k")`` among ``nodes``."""
+        for n in nodes:
             if n.type == "element_access_expression":
                 target = n.child_by_field_name("expression") or n.named_children[0]
                 if (name := _last_name(target)) in collections:
@@ -314,21 +353,23 @@ class _File:
     # --- handlers -------------------------------------------------------------------------------------
 
     def handlers(self) -> Iterator[CodeHandler]:
+        uses: dict[Node, list[tuple[int, bool, str, SourceLocation]]] = {decl: [] for decl in self._types}
+        for key, node, collection in self._collection_keys(
+                self.nodes["element_access_expression"] + self.nodes["invocation_expression"],
+                ("InputParameters", "OutputParameters")):
+            decl = self.enclosing_type(node)
+            if key is not None and decl is not None:
+                uses[decl].append((node.start_byte, collection == "InputParameters", key, self.at(node)))
+        for n in self.nodes["invocation_expression"]:  # the team's helpers: GetInputParameter<T>("key")…
+            name = _last_name(n.child_by_field_name("function")).lower()
+            if ("inputparameter" in name or "outputparameter" in name) and (decl := self.enclosing_type(n)):
+                args = _arguments(n.child_by_field_name("arguments"))
+                if args and (key := literal(args[0])) is not None:
+                    uses[decl].append((n.start_byte, "inputparameter" in name, key, self.at(n)))
         for decl in self._types:
-            reads: list[tuple[str, SourceLocation]] = []
-            writes: list[tuple[str, SourceLocation]] = []
-            for key, node, collection in self._collection_keys(decl, ("InputParameters", "OutputParameters")):
-                if key is not None and self.enclosing_type(node) == decl:
-                    (reads if collection == "InputParameters" else writes).append((key, self.at(node)))
-            for n in _walk(decl):
-                if n.type != "invocation_expression" or self.enclosing_type(n) != decl:
-                    continue
-                name = _last_name(n.child_by_field_name("function")).lower()
-                if "inputparameter" in name or "outputparameter" in name:
-                    args = _arguments(n.child_by_field_name("arguments"))
-                    if args and (key := literal(args[0])) is not None:
-                        (reads if "inputparameter" in name else writes).append((key, self.at(n)))
-            yield CodeHandler(self.type_name(decl), _first(reads), _first(writes),
+            found = sorted(uses[decl], key=lambda u: u[0])
+            yield CodeHandler(self.type_name(decl), _first([(k, w) for _, read, k, w in found if read]),
+                              _first([(k, w) for _, read, k, w in found if not read]),
                               self.at(decl.child_by_field_name("name") or decl))
 
     # --- registrations --------------------------------------------------------------------------------
@@ -384,9 +425,7 @@ class _File:
 
     def calls(self, request_classes: dict[str, RequestClass]) -> Iterator[MessageCall]:
         tracked: set[int] = set()  # RequestName assignments already part of a creation
-        for n in _walk(self.root):
-            if n.type != "object_creation_expression":
-                continue
+        for n in self.nodes["object_creation_expression"]:
             type_name = _last_name(n.child_by_field_name("type"))
             early = request_classes.get(type_name)
             if type_name != "OrganizationRequest" and early is None:
@@ -394,8 +433,8 @@ class _File:
             if early is not None and self._inside_request_class(n, early):
                 continue
             yield self._creation(n, early, tracked)
-        for n in _walk(self.root):  # x.RequestName = "name" with no creation in sight
-            if n.type == "assignment_expression" and n.id not in tracked and n.parent is not None \
+        for n in self.nodes["assignment_expression"]:  # x.RequestName = "name" with no creation in sight
+            if n.id not in tracked and n.parent is not None \
                     and n.parent.type != "initializer_expression" \
                     and _last_name(n.child_by_field_name("left")) == "RequestName":
                 decl = self.enclosing_type(n)
@@ -480,9 +519,11 @@ class _File:
         """After the creation, in the same member body, until the variable is assigned again:
         (parameter key, None) for each key set, (None, name or "") for a RequestName assignment."""
         body = self._body(node)
-        for n in _walk(body) if body is not None else []:
-            if n.start_byte <= node.end_byte:
-                continue
+        if body is None:
+            return
+        later = sorted((n for kind in ("assignment_expression", "element_access_expression", "invocation_expression")
+                        for n in self._between(kind, node.end_byte, body.end_byte)), key=lambda n: n.start_byte)
+        for n in later:
             if n.type == "assignment_expression":
                 left = n.child_by_field_name("left")
                 if left is not None and left.type == "identifier" and _text(left) == variable:
@@ -505,12 +546,21 @@ class _File:
             body = body.parent
         return body
 
+    def _between(self, kind: str, start: int, end: int) -> list[Node]:
+        """The indexed nodes of ``kind`` that start after ``start`` and end by ``end``."""
+        nodes = self.nodes[kind]
+        first = bisect.bisect_right([n.start_byte for n in nodes], start)
+        return [n for n in nodes[first:] if n.end_byte <= end]
+
     def _escapes(self, node: Node, variable: str) -> bool:
         """The request variable is used other than to set its parameters or to be executed (passed to a
         helper, stored, returned): its parameters may be set where this file does not show."""
         body = self._body(node)
-        for n in _walk(body) if body is not None else []:
-            if n.type != "identifier" or _text(n) != variable or n.start_byte <= node.end_byte:
+        if body is None:
+            return False
+        name = variable.encode()
+        for n in _identifiers(body, node.end_byte):
+            if n.text != name:
                 continue
             parent = n.parent
             if parent is None or parent.type == "variable_declarator":
