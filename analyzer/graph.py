@@ -17,6 +17,7 @@ from analyzer.messages import UNKNOWN, MessageRef, message_key, name_prefix, res
 from analyzer.model import (
     MODELLED_ROOT_TYPES,
     CodeFile,
+    CodeHandler,
     Component,
     CustomApi,
     CustomApiField,
@@ -25,6 +26,7 @@ from analyzer.model import (
     OtherComponent,
     PluginPackage,
     PluginType,
+    Registration,
     Solution,
     Step,
     StepImage,
@@ -60,6 +62,7 @@ IMAGE_COLUMN = "image_column"  # step image -> column it holds
 IN_TABLE = "in_table"  # form / ribbon command / column -> its table
 APP_RESOURCE = "app_resource"  # site map / model-driven app -> web resource it shows (an icon, a page)
 CALLS_FROM_CODE = "calls_from_code"  # script web resource / source file -> message its code calls
+IMPLEMENTS = "implements"  # source file -> plug-in type whose class (namespace + class name) it holds
 CONTAINS = "contains"  # solution -> component
 
 PLATFORM, DECLARED, UNRESOLVED = "platform", "declared", "unresolved"
@@ -99,6 +102,9 @@ class DependencyGraph:
         self._declared_needs: dict[tuple[str, str], set[str]] = {}
         # (caller node, call, its message or None when dynamic) for every message call found in code
         self._code_calls: list[tuple[str, MessageCall, MessageRef | None]] = []
+        # plug-in type key -> the classes of that name in --sources, and their [CrmPluginRegistration] attributes
+        self._classes: dict[str, list[CodeHandler]] = {}
+        self._registrations: dict[str, list[Registration]] = {}
 
     # --- building ---------------------------------------------------------------------------
     def add_component(self, c: Component) -> None:
@@ -305,6 +311,14 @@ class DependencyGraph:
     def _types(self, node: str, other: str, requires: bool) -> frozenset[str]:
         return self.edge_types(node, other) if requires else self.edge_types(other, node)
 
+    def plugin_classes(self, type_key: str) -> list[CodeHandler]:
+        """The classes in source code whose full name is the plug-in type's (usually one)."""
+        return self._classes.get(type_key, [])
+
+    def plugin_registrations(self, type_key: str) -> list[Registration]:
+        """The spkl ``[CrmPluginRegistration]`` attributes on those classes, in file order."""
+        return self._registrations.get(type_key, [])
+
     def code_calls(self, message: str | None = None) -> list[tuple[str, MessageCall, MessageRef | None]]:
         """The calls found in code (scripts, source files): (caller node, call, message), in file and line
         order; only those of ``message`` (a node key) when given. A dynamic call's message is None."""
@@ -474,9 +488,35 @@ def build_graph(solutions: list[Solution], code: Iterable[CodeFile] = ()) -> Dep
         for c in sorted(s.components, key=lambda c: c.key):
             graph.add_edge(sol_key, c.key, CONTAINS)
             _link(graph, index, c)
+    types = _plugin_types_by_name(graph)
     for f in [f for s in solutions for f in s.code] + list(code):
         _link_code(graph, index, f)
+        _link_classes(graph, types, f)
     return graph
+
+
+def _plugin_types_by_name(graph: DependencyGraph) -> dict[str, list[str]]:
+    """Full class name (lower-case) -> the analyzed plug-in types of that name."""
+    types: dict[str, list[str]] = {}
+    for key in graph.nodes("plugin_type"):
+        component = graph.component(key)
+        if isinstance(component, PluginType) and component.type_name:
+            types.setdefault(component.type_name.lower(), []).append(key)
+    return types
+
+
+def _link_classes(graph: DependencyGraph, types: dict[str, list[str]], f: CodeFile) -> None:
+    """A class whose namespace + class name is an analyzed plug-in type's name is that type's code: an edge from
+    its file, and the class (its parameter keys) and its registration attributes kept for the rules."""
+    caller = f.web_resource if f.web_resource in graph else f"source_file:{f.path}"
+    for handler in f.handlers:
+        for key in types.get(handler.type_name.lower(), []):
+            if caller not in graph:
+                graph.add_reference(caller, None, f.path, kind="source_file")
+            graph.add_edge(caller, key, IMPLEMENTS)
+            graph._classes.setdefault(key, []).append(handler)
+            graph._registrations.setdefault(key, []).extend(
+                r for r in f.registrations if r.type_name == handler.type_name)
 
 
 def _link_code(graph: DependencyGraph, index: _Index, f: CodeFile) -> None:

@@ -203,3 +203,110 @@ def test_real_registrations_and_handler_keys(plugins):
     text = uncommented(PLUGINS / "Actions" / "CreateGroupFromSelection.cs")
     assert [k for k, _ in create_group.reads] == re.findall(r'GetInputParameter<\w+>\("(\w+)"\)', text)
     assert [k for k, _ in create_group.writes] == re.findall(r'OutputParameters\["(\w+)"\]', text)
+
+
+# --- #1 checked against its own solution: DV604, DV605, dependents ---------------------------------------------
+
+PACKAGE = CORPUS / "carltoncolter__dyn-req-mgmt" / "SolutionPackage" / "package"
+KEY = r'(?:InputParameters\[|OutputParameters\[|InputParameters\.\w+\(|OutputParameters(?:\.Keys)?\.\w+\(|' \
+      r'(?:Input|Output)Parameter<\w+>\()"(\w+)"'
+
+
+@pytest.fixture(scope="module")
+def checked():
+    if not PLUGINS.is_dir():
+        pytest.skip(f"corpus folder {PLUGINS} is absent")
+    from analyzer.code.sources import scan
+    from analyzer.engine import run_rules
+    from analyzer.graph import build_graph
+    from analyzer.reader import load
+    from analyzer.registry import discover
+
+    solution = load(str(PACKAGE))
+    graph = build_graph([solution], scan([str(PLUGINS)]).files)
+    registry = discover()
+    result = run_rules([solution], [registry.get("DV604"), registry.get("DV605")], graph=graph)
+    assert not result.errors
+    return solution, graph, result.findings
+
+
+def action_handler_files() -> list[Path]:
+    """The classes whose [CrmPluginRegistration] names one of #1's actions (fdbzap_…) as its message."""
+    return [f for f in sorted(PLUGINS.rglob("*.cs"))
+            if re.search(r'\[CrmPluginRegistration\(\s*"fdbzap_', uncommented(f))]
+
+
+def test_real_handlers_use_only_declared_parameters(checked):
+    """No DV604 on #1: every key its action handlers use is an argument (x:Property) of an action's XAML."""
+    _, _, findings = checked
+    files = action_handler_files()
+    assert len(files) == 4
+    keys = {k for f in files for k in re.findall(KEY, uncommented(f))}
+    arguments = {name for x in (PACKAGE / "Workflows").glob("*.xaml")
+                 for name in re.findall(r'<x:Property Name="(\w+)"', x.read_text(encoding="utf-8-sig"))}
+    assert keys and keys <= arguments, keys - arguments
+    assert not [f for f in findings if f.rule == "DV604"]
+
+
+def _attribute_steps() -> dict[str, tuple[Path, str]]:
+    """step name -> (file, the attribute's text) for each step registration (eight positional arguments)."""
+    found = {}
+    for f in sorted(PLUGINS.rglob("*.cs")):
+        for text in re.findall(r"\[CrmPluginRegistration\((.*?)\)\]", uncommented(f), re.S):
+            strings = re.findall(r'"([^"]*)"', text.split("IsolationModeEnum")[0])
+            if "StageEnum" in text:  # a step, not the five-argument workflow activity form
+                found[strings[-1]] = (f, text)
+    return found
+
+
+def test_real_registration_drift(checked):
+    """DV605 on #1, from the files: attributes whose step name no exported step has are code-only steps; a
+    paired step is drift when mode, stage or filtering attributes differ. Every Id differs from the exported
+    step ids, but spkl pairs by name then, so Ids alone say nothing (see DV605's docstring)."""
+    _, _, findings = checked
+    exported = {}
+    for x in (PACKAGE / "SdkMessageProcessingSteps").glob("*.xml"):
+        text = x.read_text(encoding="utf-8-sig")
+        exported[re.search(r'<SdkMessageProcessingStep Name="([^"]+)"', text).group(1)] = {
+            "id": re.search(r'SdkMessageProcessingStepId="\{([^}]+)\}"', text).group(1),
+            "mode": re.search(r"<Mode>(\d)</Mode>", text).group(1),
+            "stage": re.search(r"<Stage>(\d+)</Stage>", text).group(1),
+            "filter": re.search(r"<FilteringAttributes>([^<]*)</FilteringAttributes>", text).group(1)}
+    attributes = _attribute_steps()
+    stages = {"PreValidation": "10", "PreOperation": "20", "PostOperation": "40"}
+    code_only = {name for name in attributes if name not in exported}
+    drifted = set()
+    for name, (_, text) in attributes.items():
+        if name in exported:
+            step = exported[name]
+            mode = "1" if "ExecutionModeEnum.Asynchronous" in text else "0"
+            stage = stages[re.search(r"StageEnum\.(\w+)", text).group(1)]
+            filtering = re.findall(r'"([^"]*)"', text)[2]  # message, table, filtering attributes
+            if (mode, stage, set(filtering.split(",")) - {""}) != \
+                    (step["mode"], step["stage"], set(step["filter"].split(",")) - {""}):
+                drifted.add(step["id"])
+            assert f'Id = "{step["id"]}"' not in text  # every Id is another environment's
+    assert len(code_only) == 2 and len(drifted) == 1
+    dv605 = [f for f in findings if f.rule == "DV605"]
+    assert {f.component.key for f in dv605 if f.component.kind == "step"} == {f"step:{i}" for i in drifted}
+    shipped_nowhere = [f for f in dv605 if f.component.kind == "plugin_type"]
+    assert sorted(f.location.path for f in shipped_nowhere) == sorted(
+        Path(attributes[n][0]).as_posix() for n in code_only)
+    (drift,) = [f for f in dv605 if f.component.kind == "step"]
+    assert "mode async (exported sync)" in drift.message and "exported statuscode" in drift.message
+
+
+def test_real_dependents_list_the_csharp_caller(checked):
+    """`dependents --of fdbzap_ar_checkstatus` names the file whose code builds that OrganizationRequest."""
+    solution, graph, _ = checked
+    callers = sorted(f.as_posix() for f in PLUGINS.rglob("*.cs")
+                     if 'new OrganizationRequest("fdbzap_ar_checkstatus")' in uncommented(f))
+    assert len(callers) == 1
+    (action,) = graph.find("fdbzap_ar_checkstatus")
+    blockers = {key for key, _part, _types in graph.blockers(action)}
+    assert {f"source_file:{c}" for c in callers} <= blockers
+    # and the class <-> plug-in type link: the file holding CheckStatusAction implements its type
+    (plugin_type,) = [c.key for c in solution.components if c.kind == "plugin_type"
+                      and c.type_name == "Plugins.Entities.fdbzap_ar_approvalrequest.CheckStatusAction"]
+    holder = (PLUGINS / "Entities" / "fdbzap_ar_approvalrequest" / "CheckStatusAction.cs").as_posix()
+    assert f"source_file:{holder}" in graph.dependents(plugin_type)

@@ -20,6 +20,7 @@ is only in OLD). Each side is converted to the other layout on its own.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ from conftest import (
     zip_to_unpacked,
 )
 
+from analyzer.code.sources import scan as scan_sources
 from analyzer.engine import run_rules
 from analyzer.graph import build_graph
 from analyzer.reader import load
@@ -123,11 +125,25 @@ class Run:
     findings: list
 
 
-def analyze_case(sides: dict[str, list[Path]], rule, options) -> Run:
-    """Run ``rule`` over NEW + WITH, with OLD (when the case is a pair) as the previous side."""
+def case_code(case: Path) -> list:
+    """The case's ``sources/`` folder (code beside the solution, read as ``--sources`` reads it), its paths
+    relative to the case folder so snapshots name ``sources/<file>:<line>``."""
+    if not (case / "sources").is_dir():
+        return []
+    cwd = os.getcwd()
+    os.chdir(case)
+    try:
+        return scan_sources(["sources"]).files
+    finally:
+        os.chdir(cwd)
+
+
+def analyze_case(sides: dict[str, list[Path]], rule, options, code=()) -> Run:
+    """Run ``rule`` over NEW + WITH (and ``code``, the case's sources), with OLD (when the case is a pair) as the
+    previous side."""
     old = [load(str(p)) for p in sides.get("old", [])]
     analyzed = [load(str(p)) for p in [*sides["new"], *sides.get("with", [])]]
-    graph = build_graph(analyzed)
+    graph = build_graph(analyzed, code)
     previous = Previous(old, build_graph(old)) if "old" in sides else None
     result = run_rules(analyzed, [rule], graph=graph, options=options, previous=previous)
     assert not result.errors, result.errors
@@ -190,7 +206,7 @@ def case_setup(case: Path):
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_rule_fixture(case, tmp_path, snapshot):
     rule, expected, sides, options = case_setup(case)
-    run = analyze_case(built(sides, native, tmp_path), rule, options)
+    run = analyze_case(built(sides, native, tmp_path), rule, options, case_code(case))
     assert all(f.rule == rule.id for f in run.findings)
     failing = {f.component.key for f in run.findings}
     for key in [*expected.get("fail", []), *expected.get("pass", [])]:
@@ -204,8 +220,8 @@ def test_rule_fixture(case, tmp_path, snapshot):
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_rule_fixture_in_the_other_layout(case, tmp_path):
     rule, expected, sides, options = case_setup(case)
-    run = analyze_case(built(sides, native, tmp_path), rule, options)
-    other = analyze_case(built(sides, converted, tmp_path), rule, options)
+    run = analyze_case(built(sides, native, tmp_path), rule, options, case_code(case))
+    other = analyze_case(built(sides, converted, tmp_path), rule, options, case_code(case))
     folders = [f for side in sides.values() for f in side]
     assert [s.layout for s in other.solutions] == [("zip" if is_unpacked(f) else "unpacked") for f in folders]
     # the converter lost or changed nothing the reader sees (where each component was read from aside)
