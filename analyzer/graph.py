@@ -57,9 +57,10 @@ EMBEDS = "embeds"  # form -> web resource shown in a web resource control
 RIBBON_SCRIPT = "ribbon_script"  # ribbon command -> web resource whose function it runs or asks (enable rule)
 LOADS_DEPENDENCY = "loads_dependency"  # web resource -> web resource its DependencyXml declares
 SHOWS_COLUMN = "shows_column"  # form -> column a control is bound to
+LISTS_COLUMN = "lists_column"  # view -> column its fetchxml or layoutxml names
 FILTERS_ON = "filters_on"  # step -> column in its filtering attributes
 IMAGE_COLUMN = "image_column"  # step image -> column it holds
-IN_TABLE = "in_table"  # form / ribbon command / column -> its table
+IN_TABLE = "in_table"  # form / view / ribbon command / column -> its table
 APP_RESOURCE = "app_resource"  # site map / model-driven app -> web resource it shows (an icon, a page)
 CALLS_FROM_CODE = "calls_from_code"  # script web resource / source file -> message its code calls
 IMPLEMENTS = "implements"  # source file -> plug-in type whose class (namespace + class name) it holds
@@ -75,13 +76,13 @@ PART_EDGES = frozenset({IMAGE_OF, PARAMETER_OF, IN_ASSEMBLY, DEFINED_BY, PROVIDE
 
 # What blocks deleting a component that the graph does not read, per node kind: `dvsa dependents` names
 # these instead of answering "nothing". Everything else that can need a web resource or a column is linked
-# above (forms, ribbon commands, web resource dependencies, site maps and apps, step filtering attributes and
-# images).
+# above (forms, views, ribbon commands, web resource dependencies, site maps and apps, step filtering attributes
+# and images).
 NOT_CHECKED = {
     "web_resource": ("ribbon button icons", "the application ribbon",
                      "dashboards", "custom controls (PCF)", "modern commands (Power Fx)",
                      "other web resources' code (HTML, JavaScript)"),
-    "column": ("views (fetchxml, layoutxml)", "charts", "dashboards", "business rules and classic workflows",
+    "column": ("charts", "dashboards", "business rules and classic workflows",
                "cloud flows", "calculated and rollup columns", "relationships", "field security profiles",
                "ribbon rules", "JavaScript and plug-in code"),
 }
@@ -667,7 +668,7 @@ def _column(graph: DependencyGraph, index: _Index, source: str, table: str | Non
 
 
 def _link_table(graph: DependencyGraph, index: _Index, table: Entity) -> None:
-    """The table's forms and ribbon commands become nodes (part of the table), with what they need."""
+    """The table's forms, views and ribbon commands become nodes (part of the table), with what they need."""
     sol_key = f"solution:{table.solution.lower()}"
     for form in table.form_details:
         graph.add_component(form)
@@ -681,6 +682,12 @@ def _link_table(graph: DependencyGraph, index: _Index, table: Entity) -> None:
             _web_resource(graph, index, form.key, name, EMBEDS)
         for column in form.columns:
             _column(graph, index, form.key, table.logical_name, column, SHOWS_COLUMN)
+    for view in table.view_details:
+        graph.add_component(view)
+        graph.add_edge(sol_key, view.key, CONTAINS)
+        graph.add_edge(view.key, table.key, IN_TABLE)
+        for table_name, column in view.columns:
+            _column(graph, index, view.key, table_name, column, LISTS_COLUMN)
     for command in table.ribbon_commands:
         graph.add_component(command)
         graph.add_edge(sol_key, command.key, CONTAINS)

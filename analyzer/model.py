@@ -338,9 +338,10 @@ class Entity(Component):
     attributes: tuple[str, ...] = ()  # logical names (lower-case) of the columns the package defines
     forms: tuple[tuple[str, str], ...] = ()  # (form id, form name) of its system forms
     views: tuple[tuple[str, str], ...] = ()  # (view id, view name) of its saved queries
-    # Its forms in full and its ribbon diff's script commands: graph nodes (``form:<id>``,
+    # Its forms and views in full and its ribbon diff's script commands: graph nodes (``form:<id>``, ``view:<id>``,
     # ``ribbon_command:<table>/<command id>``), not components of the solution themselves.
     form_details: tuple[Form, ...] = field(default=(), repr=False)
+    view_details: tuple[View, ...] = field(default=(), repr=False)
     ribbon_commands: tuple[RibbonCommand, ...] = field(default=(), repr=False)
 
     @property
@@ -378,6 +379,24 @@ class Form(Component):
     @property
     def display(self) -> str:
         return f"form '{self.name}' of table '{self.table_name or self.table}'"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class View(Component):
+    """A view of a table (``<savedquery>``: ``SavedQueries/{id}.xml`` unpacked, inside ``<Entity><SavedQueries>``
+    zipped); ``ident`` is the view id. ``columns``: (table, column) its ``fetchxml`` (attributes, orders,
+    conditions, link-entity from/to, on the linked table's own columns) and ``layoutxml`` cells name."""
+
+    KIND: ClassVar[str] = "view"
+    LABEL: ClassVar[str] = "view"
+
+    table: str = ""
+    table_name: str = ""
+    columns: tuple[tuple[str, str], ...] = ()  # sorted, unique, lower-case
+
+    @property
+    def display(self) -> str:
+        return f"view '{self.name}' of table '{self.table_name or self.table}'"
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ from analyzer.graph import (
     FILTERS_ON,
     HANDLES_EVENT,
     IMAGE_COLUMN,
+    LISTS_COLUMN,
     LOADS_DEPENDENCY,
     LOADS_LIBRARY,
     NOT_CHECKED,
@@ -39,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "fixtures" / "solutions"
 REFS = ROOT / "fixtures" / "web_resource_refs"
 FORM_FILE = REFS / "Entities/contoso_ApprovalRequest/FormXml/main/{e1b5a7c2-0b6f-4d1e-9a52-3f7c1d2e8a01}.xml"
+VIEW_FILE = REFS / "Entities/contoso_ApprovalRequest/SavedQueries/{b7e2c9d4-5a1f-4c3e-8d6b-9f0a1e2d3c41}.xml"
 RIBBON_FILE = REFS / "Entities/contoso_ApprovalRequest/RibbonDiff.xml"
 SCRIPTS = REFS / "WebResources/contoso_/scripts"
 CORPUS_1 = Path("/work/shared/corpus/carltoncolter__dyn-req-mgmt/SolutionPackage/package")
@@ -46,6 +48,7 @@ CORPUS_1 = Path("/work/shared/corpus/carltoncolter__dyn-req-mgmt/SolutionPackage
 FORM_SCRIPT = "web_resource:52557373-351d-4958-a19f-5c05da2f8399"  # contoso_/scripts/approvalrequest_form.js
 COMMON = "web_resource:3f6e1a2b-8c4d-4e7f-a1b2-c3d4e5f60718"  # contoso_/scripts/common.js
 FORM = "form:e1b5a7c2-0b6f-4d1e-9a52-3f7c1d2e8a01"
+VIEW = "view:b7e2c9d4-5a1f-4c3e-8d6b-9f0a1e2d3c41"
 SITE_MAP = "other:62:contoso_approvals"
 HELP = "web_resource:contoso_/pages/help.html"
 COMMAND = "ribbon_command:contoso_approvalrequest/contoso.approvalrequest.submit.command"
@@ -79,6 +82,8 @@ def zipped(tmp_path: Path) -> Path:
     head, tail = text[:request], text[request:]
     systemform = re.search(r"<systemform>.*</systemform>", _body(FORM_FILE), re.S).group(0)
     tail = tail.replace("<FormXml />", f'<FormXml><forms type="main">{systemform}</forms></FormXml>', 1)
+    savedquery = re.search(r"<savedquery>.*</savedquery>", _body(VIEW_FILE), re.S).group(0)
+    tail = tail.replace("<SavedQueries />", f"<SavedQueries><savedqueries>{savedquery}</savedqueries></SavedQueries>", 1)
     tail = re.sub(r"<RibbonDiffXml>.*?</RibbonDiffXml>", lambda _m: _body(RIBBON_FILE), tail, count=1, flags=re.S)
     resources = "".join(re.sub(r"<WebResource [^>]*>", "<WebResource>", _body(SCRIPTS / name))
                         for name in ("approvalrequest_form.js.data.xml", "common.js.data.xml"))
@@ -187,10 +192,24 @@ def test_a_column_on_a_form_and_in_a_steps_filtering_attributes(package, graph):
     assert code == 0
     doc = json.loads(out)
     assert {d["key"]: d["relation"] for d in doc["dependents"]} == {
-        FORM: SHOWS_COLUMN, STEP: FILTERS_ON, IMAGE: IMAGE_COLUMN}
-    assert "views (fetchxml, layoutxml)" in doc["not_checked"]
+        FORM: SHOWS_COLUMN, STEP: FILTERS_ON, IMAGE: IMAGE_COLUMN, VIEW: LISTS_COLUMN}
+    assert doc["not_checked"] == list(NOT_CHECKED["column"])
     # ownerid is only in the image: a system column, still one the image needs
     assert graph.dependents("column:contoso_approvalrequest.ownerid") == [IMAGE]
+
+
+def test_a_view_lists_its_own_and_a_linked_tables_columns(package, graph):
+    table = next(c for c in load(str(package)).components if isinstance(c, Entity)
+                 and c.logical_name == "contoso_approvalrequest")
+    (view,) = table.view_details
+    assert table.views == (("b7e2c9d4-5a1f-4c3e-8d6b-9f0a1e2d3c41", "Active Approval Requests"),)
+    assert view.display == "view 'Active Approval Requests' of table 'Approval Request'"
+    request = "contoso_approvalrequest"
+    assert view.columns == (("account", "accountid"), ("account", "name"), (request, "contoso_accountid"),
+                            (request, "contoso_amount"), (request, "contoso_approvalrequestid"),
+                            (request, "contoso_name"), (request, "statecode"))
+    assert graph.edge_types(VIEW, "column:account.name") == {LISTS_COLUMN}
+    assert "column:contoso_approvalrequest.a.name" not in graph
 
 
 def test_not_checked_is_said_instead_of_nothing():
@@ -254,3 +273,23 @@ def test_corpus_1_site_map_web_resources_match_the_file():
     graph = build_graph([load(str(CORPUS_1))])
     assert {graph.name(k).lower() for k in graph.requires("other:62:fdbzap_requestmanagement", [APP_RESOURCE])} \
         == expected
+
+
+@pytest.mark.skipif(not CORPUS_1.is_dir(), reason="/work/shared/corpus is not here")
+def test_corpus_1_views_list_their_fetchxml_attributes():
+    """Each view's own-table ``<attribute name>``s and ``<cell name>``s, read with ElementTree, are columns the
+    graph links the view to."""
+    graph = build_graph([load(str(CORPUS_1))])
+    checked = 0
+    for path in sorted(CORPUS_1.glob("Entities/*/SavedQueries/*.xml")):
+        query = ET.parse(path).getroot().find("savedquery")
+        view = f"view:{query.findtext('savedqueryid').strip().strip('{}').lower()}"
+        entity = query.find("fetchxml/fetch/entity")
+        if entity is None:
+            continue
+        table = entity.get("name").lower()
+        expected = {f"column:{table}.{a.get('name').lower()}" for a in entity.findall("attribute")}
+        expected |= {f"column:{table}.{c.get('name').lower()}" for c in query.iter("cell") if "." not in c.get("name")}
+        assert expected <= set(graph.requires(view, [LISTS_COLUMN])), path.name
+        checked += 1
+    assert checked >= 10

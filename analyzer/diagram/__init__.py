@@ -28,6 +28,7 @@ from analyzer.graph import (
     IN_ASSEMBLY,
     IN_TABLE,
     INVOKES,
+    LISTS_COLUMN,
     LOADS_DEPENDENCY,
     LOADS_LIBRARY,
     ON_ENTITY,
@@ -88,6 +89,7 @@ LOOKS = {
     "web_resource": Look("web resource", "tab", "#f0ead6"),
     "form": Look("form", "box3d", "#f0ead6"),
     "ribbon_command": Look("ribbon command", "cds", "#f0ead6"),
+    "view": Look("view", "box3d", "#eeeeee"),
     "column": Look("column", "cylinder", "#f8f8f8"),
     "connection_reference": Look("connection reference", "parallelogram", "#e4f1d3"),
     "other": Look("other component", "box", "#ffffff"),
@@ -108,7 +110,8 @@ RELATION_TEXT = {REGISTERED_ON: "registered on", HANDLER: "handled by", IN_ASSEM
                  USES_CONNECTION: "uses connection", LOADS_LIBRARY: "loads library",
                  HANDLES_EVENT: "runs event handlers from", EMBEDS: "embeds", RIBBON_SCRIPT: "runs script",
                  LOADS_DEPENDENCY: "loads", SHOWS_COLUMN: "shows column", FILTERS_ON: "filters on",
-                 IMAGE_COLUMN: "image holds", IN_TABLE: "in table", APP_RESOURCE: "shows"}
+                 IMAGE_COLUMN: "image holds", IN_TABLE: "in table", APP_RESOURCE: "shows",
+                 LISTS_COLUMN: "lists column"}
 
 
 @dataclass(frozen=True)

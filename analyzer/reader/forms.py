@@ -12,7 +12,16 @@ from __future__ import annotations
 
 from lxml import etree
 
-from analyzer.model import EventHandler, Form, OtherComponent, RibbonCommand, ScriptFunction, SourceLocation, norm_id
+from analyzer.model import (
+    EventHandler,
+    Form,
+    OtherComponent,
+    RibbonCommand,
+    ScriptFunction,
+    SourceLocation,
+    View,
+    norm_id,
+)
 from analyzer.platform import ComponentType
 from analyzer.reader.context import ReadContext
 from analyzer.reader.xmlparse import attr, child, children, line, local, parse_bytes, text
@@ -24,6 +33,9 @@ def _localized_name(elem: etree._Element) -> str:
     names = child(elem, "LocalizedNames")
     first = child(names, "LocalizedName") if names is not None else None
     return (attr(first, "description") if first is not None else None) or ""
+
+
+_FORM_TAGS = ("{*}control", "{*}Url", "{*}Library", "{*}event", "{*}Handler")
 
 
 def read_form(systemform: etree._Element, member: str, ctx: ReadContext, table: str, table_name: str,
@@ -38,7 +50,8 @@ def read_form(systemform: etree._Element, member: str, ctx: ReadContext, table: 
     web_resources: list[str] = []
     event: tuple[str, str | None] = ("", None)
     body = child(systemform, "form")
-    for elem in body.iter() if body is not None else ():
+    # libxml2 picks the few tags out (a form is thousands of elements); the spellings are the ones forms use
+    for elem in body.iter(*_FORM_TAGS) if body is not None else ():
         tag = local(elem.tag)
         if tag == "control":
             if field := attr(elem, "datafieldname"):
@@ -79,6 +92,75 @@ def form_file(member: str, ctx: ReadContext, table: str, table_name: str) -> lis
     form_type = parts[-2].lower() if len(parts) >= 5 else None
     systemforms = [root] if local(root.tag) == "systemform" else children(root, "systemform")
     return [f for s in systemforms if (f := read_form(s, member, ctx, table, table_name, form_type)) is not None]
+
+
+def read_view(savedquery: etree._Element, member: str, ctx: ReadContext, table: str, table_name: str) -> View | None:
+    """One ``<savedquery>``; None without a view id."""
+    view_id = norm_id(text(savedquery, "savedqueryid"))
+    if not view_id:
+        return None
+    columns: set[tuple[str, str]] = set()
+    fetch = child(savedquery, "fetchxml")
+    for top in fetch.iter("{*}entity") if fetch is not None else ():
+        _fetch_columns(top, (attr(top, "name") or table).lower(), columns)
+    layout = child(savedquery, "layoutxml")
+    for cell in layout.iter("{*}cell") if layout is not None else ():
+        name = attr(cell, "name")
+        if name and "." not in name:  # "alias.column" is a linked table's, named in the fetchxml too
+            columns.add((table, name.lower()))
+    return View(ident=view_id, name=_localized_name(savedquery) or view_id, solution=ctx.solution,
+                source=SourceLocation(member, line(savedquery)), table=table, table_name=table_name,
+                columns=tuple(sorted(columns)))
+
+
+def _fetch_columns(entity: etree._Element, table: str, columns: set[tuple[str, str]]) -> None:
+    """The columns a fetchxml ``<entity>`` or ``<link-entity>`` names, each on its own table."""
+    for elem in entity.iter():
+        if elem is entity or not isinstance(elem.tag, str):
+            continue
+        if _in_link(elem, entity):
+            continue  # read with its own link-entity
+        tag = local(elem.tag)
+        if tag == "attribute" and (name := attr(elem, "name")):
+            columns.add((table, name.lower()))
+        elif tag in ("order", "condition") and (name := attr(elem, "attribute")) and not attr(elem, "entityname"):
+            columns.add((table, name.lower()))
+        elif tag == "link-entity":
+            linked = (attr(elem, "name") or "").lower()
+            if to := attr(elem, "to"):
+                columns.add((table, to.lower()))
+            if linked and (source := attr(elem, "from")):
+                columns.add((linked, source.lower()))
+            if linked:
+                _fetch_columns(elem, linked, columns)
+
+
+def _in_link(elem: etree._Element, entity: etree._Element) -> bool:
+    """``elem`` sits inside a ``<link-entity>`` below ``entity`` (not counting itself)."""
+    parent = elem.getparent()
+    while parent is not None and parent is not entity:
+        if local(parent.tag) == "link-entity":
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def inline_views(container: etree._Element | None, member: str, ctx: ReadContext, table: str,
+                 table_name: str) -> list[View]:
+    """The views inside an ``<Entity><SavedQueries><savedqueries><savedquery>`` of customizations.xml."""
+    found = []
+    for group in container if container is not None else ():
+        for savedquery in children(group, "savedquery"):
+            if (view := read_view(savedquery, member, ctx, table, table_name)) is not None:
+                found.append(view)
+    return found
+
+
+def view_file(member: str, ctx: ReadContext, table: str, table_name: str) -> list[View]:
+    """The view of an unpacked ``Entities/<T>/SavedQueries/{id}.xml`` (root ``<savedqueries>``)."""
+    root = parse_bytes(ctx.package, member, ctx.package.read(member))
+    queries = [root] if local(root.tag) == "savedquery" else children(root, "savedquery")
+    return [v for q in queries if (v := read_view(q, member, ctx, table, table_name)) is not None]
 
 
 def _web_resource_name(value: str) -> str:

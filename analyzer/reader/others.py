@@ -3,9 +3,7 @@ environment variables and web resources."""
 
 from __future__ import annotations
 
-import re
 import weakref
-from xml.sax.saxutils import unescape
 
 from lxml import etree
 
@@ -20,7 +18,15 @@ from analyzer.model import (
     norm_id,
 )
 from analyzer.reader.context import ReadContext
-from analyzer.reader.forms import form_file, inline_forms, read_ribbon, ribbon_file, web_resource_dependencies
+from analyzer.reader.forms import (
+    form_file,
+    inline_forms,
+    inline_views,
+    read_ribbon,
+    ribbon_file,
+    view_file,
+    web_resource_dependencies,
+)
 from analyzer.reader.package import Package
 from analyzer.reader.xmlparse import attr, child, children, fields, flag, integer, line, text
 
@@ -35,11 +41,15 @@ def read_entity(elem: etree._Element, member: str, ctx: ReadContext) -> Entity:
     display = attr(name_el, "LocalizedName") if name_el is not None else None
     table, table_name = schema.lower(), display or schema
     forms = inline_forms(child(f, "FormXml"), member, ctx, table, table_name)
+    views = inline_views(child(f, "SavedQueries"), member, ctx, table, table_name)
     ribbon = read_ribbon(child(f, "RibbonDiffXml"), member, ctx, table, table_name)
-    if not forms and member.lower().endswith("/entity.xml"):
+    if member.lower().endswith("/entity.xml"):  # unpacked: the forms, views and ribbon diff beside Entity.xml
         folder = member[: -len("/entity.xml")]
-        for form_member in _table_part_members(ctx.package).get((folder.lower(), "formxml"), ()):
+        parts = _table_part_members(ctx.package)
+        for form_member in parts.get((folder.lower(), "formxml"), ()) if not forms else ():
             forms += form_file(form_member, ctx, table, table_name)
+        for view_member in parts.get((folder.lower(), "savedqueries"), ()) if not views else ():
+            views += view_file(view_member, ctx, table, table_name)
         if not ribbon:
             ribbon = ribbon_file(ctx.package.find(f"{folder}/RibbonDiff.xml"), ctx, table, table_name)
     return Entity(
@@ -48,8 +58,9 @@ def read_entity(elem: etree._Element, member: str, ctx: ReadContext) -> Entity:
         entity_set_name=(text(inner, "EntitySetName") or "").lower() or None if inner is not None else None,
         display_name=display, attributes=_attributes(inner),
         forms=tuple(sorted((form.ident, form.name) for form in forms)),
-        views=_parts(f, "SavedQueries", "savedquery", "savedqueryid") or _part_files(member, ctx, "SavedQueries"),
-        form_details=tuple(sorted(forms, key=lambda form: form.ident)), ribbon_commands=tuple(ribbon),
+        views=tuple(sorted((view.ident, view.name) for view in views)),
+        form_details=tuple(sorted(forms, key=lambda form: form.ident)),
+        view_details=tuple(sorted(views, key=lambda view: view.ident)), ribbon_commands=tuple(ribbon),
     )
 
 
@@ -64,49 +75,6 @@ def _attributes(inner: etree._Element | None) -> tuple[str, ...]:
         if name:
             names.append(name.lower())
     return tuple(names)
-
-
-def _localized_name(elem: etree._Element) -> str:
-    names = child(elem, "LocalizedNames")
-    first = child(names, "LocalizedName") if names is not None else None
-    return (attr(first, "description") if first is not None else None) or ""
-
-
-def _parts(f: dict, section: str, item: str, id_field: str) -> tuple[tuple[str, str], ...]:
-    """(id, name) of the forms or views an ``<Entity>`` of customizations.xml holds inline:
-    ``<FormXml><forms type="main"><systemform>`` and ``<SavedQueries><savedqueries><savedquery>``."""
-    container = child(f, section)
-    if container is None:
-        return ()
-    found = []
-    for group in container:
-        for part in children(group, item):
-            part_id = norm_id(text(part, id_field))
-            if part_id:
-                found.append((part_id, _localized_name(part)))
-    return tuple(sorted(found))  # by id, as the unpacked layout's files are
-
-
-_GUID_FILE = re.compile(r"\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?\.xml$")
-_NAME = re.compile(rb'<LocalizedName\s[^>]*?description="([^"]*)"')
-
-
-def _part_files(member: str, ctx: ReadContext, folder: str) -> tuple[tuple[str, str], ...]:
-    """(id, name) of the forms or views an unpacked table keeps beside its Entity.xml:
-    ``Entities/<T>/FormXml/<type>/{id}.xml``, ``Entities/<T>/SavedQueries/{id}.xml``.
-
-    The file name is the id. Forms are most of an unpacked package's bytes and only the name is
-    needed, so the file is not parsed: the name is the first label of its last ``<LocalizedNames>``,
-    the one of the form or view itself, written after the layout."""
-    if not member.lower().endswith("/entity.xml"):
-        return ()
-    table_folder = member[: -len("/entity.xml")].lower()
-    found = []
-    for name in _table_part_members(ctx.package).get((table_folder, folder.lower()), ()):
-        match = _GUID_FILE.search(name.lower())
-        if match:
-            found.append((match.group(1), _part_name(ctx.package.read(name))))
-    return tuple(sorted(found))
 
 
 # package -> {(table folder, "formxml" | "savedqueries"): members}, built in one pass over the names: a
@@ -124,14 +92,6 @@ def _table_part_members(package: Package) -> dict[tuple[str, str], list[str]]:
                 index.setdefault(("/".join(parts[:2]), parts[2]), []).append(name)
         _PART_INDEX[package] = index
     return index
-
-
-def _part_name(data: bytes) -> str:
-    start = data.rfind(b"<LocalizedNames")
-    match = _NAME.search(data, start) if start >= 0 else None
-    if match is None:
-        return ""
-    return unescape(match.group(1).decode("utf-8", "replace"), {"&quot;": '"', "&apos;": "'"}).strip()
 
 
 def read_option_set(elem: etree._Element, member: str, ctx: ReadContext) -> OptionSet:
