@@ -27,7 +27,7 @@ from functools import cache
 
 from analyzer.model import MessageCall, SourceLocation
 
-_MAX_DEPTH = 12  # identifier chains followed before a value counts as unknown (a = b; b = a; …)
+_MAX_DEPTH = 64  # identifiers followed and "+" parts joined before a value counts as unknown (a = b; b = a; …)
 _EXECUTE = ("WebApi.online.execute", "WebApi.execute")
 _EXECUTE_MULTIPLE = ("WebApi.online.executeMultiple", "WebApi.executeMultiple")
 _FETCH = {"fetch", "window.fetch", "self.fetch", "globalThis.fetch"}
@@ -44,9 +44,16 @@ LANGUAGES = {".js": "javascript", ".jsx": "javascript", ".mjs": "javascript", ".
              ".ts": "typescript", ".mts": "typescript", ".cts": "typescript", ".tsx": "tsx"}
 
 
+# The nodes the resolver needs, found by tree-sitter's own query engine (a Python walk over every node costs
+# four times the parse): declarations, assignments and calls.
+_QUERY = ("(variable_declarator) @decl (function_declaration) @decl (class_declaration) @decl "
+          "(generator_function_declaration) @decl (assignment_expression) @decl (call_expression) @call")
+
+
 @cache
 def _parser(language: str):
-    import tree_sitter  # imported when a script is parsed, not when the analyzer starts
+    """(parser, query) of a grammar. tree_sitter is imported when a script is parsed, not when dvsa starts."""
+    import tree_sitter
 
     if language == "javascript":
         import tree_sitter_javascript
@@ -57,13 +64,16 @@ def _parser(language: str):
 
         grammar = (tree_sitter_typescript.language_tsx() if language == "tsx"
                    else tree_sitter_typescript.language_typescript())
-    return tree_sitter.Parser(tree_sitter.Language(grammar))
+    compiled = tree_sitter.Language(grammar)
+    return tree_sitter.Parser(compiled), tree_sitter.Query(compiled, _QUERY), tree_sitter.QueryCursor
 
 
 def find_calls(data: bytes, path: str, caller: str, language: str = "javascript") -> tuple[MessageCall, ...]:
     """The message calls in one script. ``path`` is where findings point, ``caller`` the script's name."""
-    tree = _parser(language).parse(data)
-    calls = _File(tree.root_node, path, caller).calls()
+    parser, query, cursor = _parser(language)
+    tree = parser.parse(data)
+    found = cursor(query).captures(tree.root_node)
+    calls = _File(found.get("decl", []), found.get("call", []), path, caller).calls()
     shown = "javascript" if language == "javascript" else "typescript"
     return tuple(replace(c, language=shown) for c in calls)
 
@@ -90,40 +100,35 @@ def _scope(node):
 
 
 class _File:
-    def __init__(self, root, path: str, caller: str):
+    def __init__(self, declarations: list, calls: list, path: str, caller: str):
         self.path, self.caller = path, caller
         self.defs: dict[tuple[int, str], list] = {}  # (scope id, name or member chain) -> values
         self.reassigned: set[str] = set()  # plain identifiers assigned after their declaration
-        self.call_nodes = []
-        self._index(root)
+        self.call_nodes = sorted(calls, key=lambda n: n.start_byte)
+        for node in sorted(declarations, key=lambda n: n.start_byte):
+            self._index(node)
 
     # --- indexing --------------------------------------------------------------------------------
     def _define(self, at, name: str, value) -> None:
         if value is not None:
             self.defs.setdefault((_scope(at).id, name), []).append(value)
 
-    def _index(self, root) -> None:
-        stack = [root]
-        while stack:  # iterative: a hostile file may nest deeper than Python recurses
-            node = stack.pop()
-            kind = node.type
-            if kind == "variable_declarator":
-                name = node.child_by_field_name("name")
-                if name is not None and name.type == "identifier":
-                    self._define(node, _text(name), node.child_by_field_name("value"))
-            elif kind in ("function_declaration", "class_declaration", "generator_function_declaration"):
-                name = node.child_by_field_name("name")
-                if name is not None:
-                    self._define(node, _text(name), node)
-            elif kind == "assignment_expression":
-                left = node.child_by_field_name("left")
-                if left is not None and left.type == "identifier":
-                    self.reassigned.add(_text(left))
-                elif left is not None and left.type == "member_expression":
-                    self._define(node, _compact(left), node.child_by_field_name("right"))
-            elif kind == "call_expression":
-                self.call_nodes.append(node)
-            stack.extend(reversed(node.children))
+    def _index(self, node) -> None:
+        kind = node.type
+        if kind == "variable_declarator":
+            name = node.child_by_field_name("name")
+            if name is not None and name.type == "identifier":
+                self._define(node, _text(name), node.child_by_field_name("value"))
+        elif kind in ("function_declaration", "class_declaration", "generator_function_declaration"):
+            name = node.child_by_field_name("name")
+            if name is not None:
+                self._define(node, _text(name), node)
+        elif kind == "assignment_expression":
+            left = node.child_by_field_name("left")
+            if left is not None and left.type == "identifier":
+                self.reassigned.add(_text(left))
+            elif left is not None and left.type == "member_expression":
+                self._define(node, _compact(left), node.child_by_field_name("right"))
 
     # --- values ----------------------------------------------------------------------------------
     def lookup(self, at, name: str):
