@@ -58,6 +58,7 @@ RIBBON_SCRIPT = "ribbon_script"  # ribbon command -> web resource whose function
 LOADS_DEPENDENCY = "loads_dependency"  # web resource -> web resource its DependencyXml declares
 SHOWS_COLUMN = "shows_column"  # form -> column a control is bound to
 LISTS_COLUMN = "lists_column"  # view -> column its fetchxml or layoutxml names
+USES_COLUMN = "uses_column"  # web resource -> column its DependencyXml declares
 FILTERS_ON = "filters_on"  # step -> column in its filtering attributes
 IMAGE_COLUMN = "image_column"  # step image -> column it holds
 IN_TABLE = "in_table"  # form / view / ribbon command / column -> its table
@@ -76,8 +77,8 @@ PART_EDGES = frozenset({IMAGE_OF, PARAMETER_OF, IN_ASSEMBLY, DEFINED_BY, PROVIDE
 
 # What blocks deleting a component that the graph does not read, per node kind: `dvsa dependents` names
 # these instead of answering "nothing". Everything else that can need a web resource or a column is linked
-# above (forms, views, ribbon commands, web resource dependencies, site maps and apps, step filtering attributes
-# and images).
+# above (forms, views, ribbon commands, web resource dependencies on web resources and columns, site maps and
+# apps, step filtering attributes and images).
 NOT_CHECKED = {
     "web_resource": ("ribbon button icons", "the application ribbon",
                      "dashboards", "custom controls (PCF)", "modern commands (Power Fx)",
@@ -559,6 +560,8 @@ def _link(graph: DependencyGraph, index: _Index, c: Component) -> None:
     elif isinstance(c, WebResource):
         for name in c.dependencies:
             _web_resource(graph, index, c.key, name, LOADS_DEPENDENCY)
+        for table, column in c.column_dependencies:
+            _column(graph, index, c.key, table, column, USES_COLUMN)
     elif isinstance(c, OtherComponent):
         for ref in c.web_resources:
             if not ref.startswith("id:"):

@@ -471,6 +471,9 @@ class WebResource(Component):
     # <DependencyXml><Dependencies><Dependency componentType="WebResource"><Library name=…/>: the web
     # resources it loads, declared (names, lower-case)
     dependencies: tuple[str, ...] = ()
+    # <Dependency componentType="Attribute"><Attribute attributeName=… entityName=…/>: (table, column) a script
+    # declares it uses
+    column_dependencies: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

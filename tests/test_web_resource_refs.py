@@ -31,6 +31,7 @@ from analyzer.graph import (
     RIBBON_SCRIPT,
     SHOWS_COLUMN,
     UNRESOLVED,
+    USES_COLUMN,
     build_graph,
 )
 from analyzer.model import Entity, EventHandler, ScriptFunction
@@ -184,7 +185,7 @@ def test_a_web_resource_loaded_by_another_and_by_an_enable_rule(package):
     assert doc["not_checked"] == list(NOT_CHECKED["web_resource"])
 
 
-def test_a_column_on_a_form_and_in_a_steps_filtering_attributes(package, graph):
+def test_a_column_on_a_form_in_a_view_a_scripts_dependencies_and_a_steps_filtering_attributes(package, graph):
     assert graph.edge_types(FORM, AMOUNT) == {SHOWS_COLUMN}
     assert graph.edge_types(STEP, AMOUNT) == {FILTERS_ON}
     assert graph.edge_types(IMAGE, AMOUNT) == {IMAGE_COLUMN}
@@ -192,7 +193,7 @@ def test_a_column_on_a_form_and_in_a_steps_filtering_attributes(package, graph):
     assert code == 0
     doc = json.loads(out)
     assert {d["key"]: d["relation"] for d in doc["dependents"]} == {
-        FORM: SHOWS_COLUMN, STEP: FILTERS_ON, IMAGE: IMAGE_COLUMN, VIEW: LISTS_COLUMN}
+        FORM: SHOWS_COLUMN, STEP: FILTERS_ON, IMAGE: IMAGE_COLUMN, VIEW: LISTS_COLUMN, FORM_SCRIPT: USES_COLUMN}
     assert doc["not_checked"] == list(NOT_CHECKED["column"])
     # ownerid is only in the image: a system column, still one the image needs
     assert graph.dependents("column:contoso_approvalrequest.ownerid") == [IMAGE]

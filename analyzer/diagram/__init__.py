@@ -42,6 +42,7 @@ from analyzer.graph import (
     TRIGGERED_BY,
     UNRESOLVED,
     USES_ACTIVITY,
+    USES_COLUMN,
     USES_CONNECTION,
     DependencyGraph,
 )
@@ -111,7 +112,7 @@ RELATION_TEXT = {REGISTERED_ON: "registered on", HANDLER: "handled by", IN_ASSEM
                  HANDLES_EVENT: "runs event handlers from", EMBEDS: "embeds", RIBBON_SCRIPT: "runs script",
                  LOADS_DEPENDENCY: "loads", SHOWS_COLUMN: "shows column", FILTERS_ON: "filters on",
                  IMAGE_COLUMN: "image holds", IN_TABLE: "in table", APP_RESOURCE: "shows",
-                 LISTS_COLUMN: "lists column"}
+                 LISTS_COLUMN: "lists column", USES_COLUMN: "declares it uses"}
 
 
 @dataclass(frozen=True)

@@ -218,20 +218,25 @@ def ribbon_file(member: str | None, ctx: ReadContext, table: str | None, table_n
     return read_ribbon(parse_bytes(ctx.package, member, ctx.package.read(member)), member, ctx, table, table_name)
 
 
-def web_resource_dependencies(dependency_xml: str | None, member: str, ctx: ReadContext) -> tuple[str, ...]:
-    """The web resources a web resource declares it loads: its ``<DependencyXml>`` (XML written as text)
-    ``<Dependencies><Dependency componentType="WebResource"><Library name="contoso_/x.js"/>``."""
+def web_resource_dependencies(dependency_xml: str | None, member: str,
+                              ctx: ReadContext) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """What a web resource declares it needs, from its ``<DependencyXml>`` (XML written as text): the web
+    resources it loads, ``<Dependency componentType="WebResource"><Library name="contoso_/x.js"/>``, and the
+    (table, column)s a script uses, ``<Dependency componentType="Attribute"><Attribute attributeName=…
+    entityName=…/>``."""
     if not dependency_xml or "<" not in dependency_xml:
-        return ()
+        return (), ()
     root = parse_bytes(ctx.package, member, dependency_xml.encode("utf-8"))
-    names = []
+    names, columns = [], []
     for dependency in root.iter("{*}Dependency"):
-        if (attr(dependency, "componentType") or "").lower() != "webresource":
-            continue
-        for library in children(dependency, "Library"):
-            if name := attr(library, "name"):
-                names.append(_web_resource_name(name))
-    return tuple(dict.fromkeys(names))
+        kind = (attr(dependency, "componentType") or "").lower()
+        if kind == "webresource":
+            names += [_web_resource_name(name) for library in children(dependency, "Library")
+                      if (name := attr(library, "name"))]
+        elif kind == "attribute":
+            columns += [(table.lower(), column.lower()) for a in children(dependency, "Attribute")
+                        if (table := attr(a, "entityName")) and (column := attr(a, "attributeName"))]
+    return tuple(dict.fromkeys(names)), tuple(sorted(set(columns)))
 
 
 # Site map attributes that name a web resource ("$webresource:…" or "/WebResources/…").

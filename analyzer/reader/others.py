@@ -146,9 +146,10 @@ def read_web_resource(elem: etree._Element, member: str, ctx: ReadContext) -> We
         # <FileName> still holds the flattened zip entry name, so it is not where to look.
         file_name = member[: -len(".data.xml")]
         file_member = ctx.package.find(file_name)
+    dependencies, columns = web_resource_dependencies(text(f, "DependencyXml"), member, ctx)
     return WebResource(
         ident=wr_id or name.lower(), name=name, solution=ctx.solution, source=SourceLocation(member, line(elem)),
         display_name=text(f, "DisplayName"), type=integer(f, "WebResourceType"),
         file_path=file_member or (file_name.strip("/") if file_name else None),
         file_missing=bool(file_name) and file_member is None,
-        dependencies=web_resource_dependencies(text(f, "DependencyXml"), member, ctx))
+        dependencies=dependencies, column_dependencies=columns)
