@@ -310,3 +310,17 @@ def test_real_dependents_list_the_csharp_caller(checked):
                       and c.type_name == "Plugins.Entities.fdbzap_ar_approvalrequest.CheckStatusAction"]
     holder = (PLUGINS / "Entities" / "fdbzap_ar_approvalrequest" / "CheckStatusAction.cs").as_posix()
     assert f"source_file:{holder}" in graph.dependents(plugin_type)
+
+
+def test_cli_points_findings_at_the_csharp_line(invoke, tmp_path, monkeypatch):
+    """`dvsa check --sources`: a DV605 finding on an exported step is at the attribute's C# line in the reports
+    that point at files (concise here; SARIF and annotations share analyzer.report.locations)."""
+    case = FIXTURES / "rules" / "DV605"
+    monkeypatch.chdir(case)
+    result = invoke(1, ["check", "solution", "--sources", "sources", "--select", "DV605", "--format", "concise",
+                        "--fail-on", "note"])
+    source = case / "sources" / "Registered.cs"
+    drift = line_of(source, "[CrmPluginRegistration(MessageNameEnum.Update")
+    assert f"sources/Registered.cs:{drift}: DV605 [note]" in result.output
+    # the step with no attribute is in the solution: its file is the step's XML in the package
+    assert "solution/SdkMessageProcessingSteps/{b6050000-0000-4000-8000-000000000005}.xml:2: DV605" in result.output

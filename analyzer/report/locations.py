@@ -1,7 +1,8 @@
 """Where a finding is, for the reports that point at files (concise, JUnit, GitHub and Azure annotations,
 Markdown, SARIF): one decision, made here.
 
-A finding in an unpacked or extracted folder is at a real file, ``<package>/<member>``, with its line. A
+A finding in an unpacked or extracted folder is at a real file, ``<package>/<member>``, with its line; one in a
+file under ``--sources`` (C#, scripts) is at that file, whichever component it is about. A
 finding inside a ``.zip`` is at the zip itself: the member and its line are not a file anyone can open in the
 repository, so they are carried beside it (``member``, ``member_line``) for the message, never as a path.
 """
@@ -37,6 +38,8 @@ class Where:
 
 
 def where(f: Finding, result: AnalysisResult) -> Where:
+    if f.location and result.graph is not None and f"source_file:{f.location.path}" in result.graph:
+        return Where(f.location.path, f.location.line)  # a --sources file, named as the folder was given
     layouts = {s.path: s.layout for s in result.solutions}
     package = f.package or next((s.path for s in result.solutions if s.unique_name == f.component.solution), None)
     if package is None:
