@@ -537,7 +537,9 @@ def diff_command(ctx: click.Context, old, new, with_paths, fail_on, select, igno
     from analyzer.report import DIFF_FORMATS
     with _errors(ctx.obj["debug"]):
         config = _config(config_path)
-        result = diff_analysis([old], [new], with_paths=with_paths, select=_selection(select, config.select),
+        result = diff_analysis(_inputs(ctx, (old,)), _inputs(ctx, (new,)),
+                               with_paths=_inputs(ctx, with_paths) if with_paths else (),
+                               select=_selection(select, config.select),
                                ignore=_split(ignore) or config.ignore, options=_rule_options(config, rule_options),
                                severities=config.severities, suppress=config.suppress,
                                baseline=_baseline(baseline_path, config),

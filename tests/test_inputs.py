@@ -189,3 +189,14 @@ def test_global_options_work_after_the_subcommand(tmp_path):
     assert (before.exit_code, before.stdout, before.stderr) == (after.exit_code, after.stdout, after.stderr)
     assert "Traceback" in dvsa("check", tmp_path / "nope.zip", "--debug").stderr
     assert "Traceback" not in dvsa("check", tmp_path / "nope.zip").stderr
+
+
+def test_diff_reads_its_paths_the_same_way(tmp_path):
+    release = FIXTURES / "diff" / "release"
+    [line] = error_lines(dvsa("diff", release / "old" / "Other", release / "new"))
+    assert "this is the Other/ folder of an unpacked solution: pass its parent" in line
+    shutil.copytree(release / "new", tmp_path / "releases" / "new")  # a folder holding the package
+    by_folder = dvsa("diff", release / "old", tmp_path / "releases", "--select", "DV5", "--format", "json")
+    direct = dvsa("diff", release / "old", release / "new", "--select", "DV5", "--format", "json")
+    assert by_folder.exit_code == direct.exit_code
+    assert json.loads(by_folder.stdout)["changed"] == json.loads(direct.stdout)["changed"]
