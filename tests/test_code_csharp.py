@@ -149,6 +149,15 @@ namespace N {
     assert activity.workflow_activity and (activity.name, activity.group_name) == ("Activity", "Group")
 
 
+def test_a_parent_contexts_parameters_are_another_messages():
+    source = b"""namespace N { public class P : IPlugin { void M(IPluginExecutionContext c) {
+        var a = c.ParentContext.InputParameters["Target"];
+        var b = c.InputParameters["Mine"];
+    } } }"""
+    (handler,) = read_one("P.cs", source).handlers
+    assert [k for k, _ in handler.reads] == ["Mine"]
+
+
 def test_file_scoped_namespace_and_verbatim_strings():
     source = b'namespace A.B;\npublic class C : IPlugin {\n  void M(IPluginExecutionContext c) {\n' \
              b'    c.OutputParameters[@"Out"] = 1;\n    s.Execute(new OrganizationRequest(@"a_Go"));\n  }\n}\n'

@@ -15,7 +15,8 @@ where the syntax makes it one. What is read:
 - handlers: every class, by its .NET full name (namespace + class, ``Outer+Inner`` when nested: the
   plug-in type name in a solution), with the literal keys it reads from ``InputParameters[...]`` and
   writes to ``OutputParameters[...]`` (indexers, ``Add``, ``Contains``, ``ContainsKey``,
-  ``TryGetValue``…), also through the team's own helpers: a method whose name contains
+  ``TryGetValue``…; not ``ParentContext.InputParameters``, another message's), also through the team's own
+  helpers: a method whose name contains
   ``InputParameter`` or ``OutputParameter`` (``context.GetInputParameter<EntityReference>("Target")``)
   called with a literal first argument.
 - registrations: spkl's ``[CrmPluginRegistration(...)]`` on a class, with its constructor's positional
@@ -358,7 +359,7 @@ class _File:
                 self.nodes["element_access_expression"] + self.nodes["invocation_expression"],
                 ("InputParameters", "OutputParameters")):
             decl = self.enclosing_type(node)
-            if key is not None and decl is not None:
+            if key is not None and decl is not None and b"ParentContext" not in (node.text or b""):
                 uses[decl].append((node.start_byte, collection == "InputParameters", key, self.at(node)))
         for n in self.nodes["invocation_expression"]:  # the team's helpers: GetInputParameter<T>("key")…
             name = _last_name(n.child_by_field_name("function")).lower()
