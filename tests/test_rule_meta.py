@@ -30,7 +30,7 @@ def test_builtin_rules_are_discovered_through_the_entry_point():
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
 def test_rule_metadata(rule):
-    assert re.fullmatch(r"DV[1-5]\d\d", rule.id)
+    assert re.fullmatch(r"DV[1-6]\d\d", rule.id)
     assert isinstance(rule.severity, Severity)
     assert rule.title and not rule.title.endswith(".")
     assert rule.fix and rule.fix[0].isupper()
