@@ -235,3 +235,13 @@ def test_inventory_lists_each_message_callers_with_line_and_ribbon_command(runne
     [record] = [c for c in data["components"] if c["key"] == "workflow:a6010000-0000-4000-8000-000000000001"]
     assert [(c["path"], c["line"], [r["key"] for r in c["ribbon_commands"]]) for c in record["callers"]] == [
         ("WebResources/contoso_/scripts/request.js", 12, ["ribbon_command:contoso_request/contoso.request.submit.command"])]
+
+
+def test_constructor_whose_prototype_is_an_object_literal():
+    source = b"""function R() {}
+R.prototype = { getMetadata: function () { return { operationName: "contoso_P", operationType: 0,
+                                                    parameterTypes: { A: {} } }; } };
+Xrm.WebApi.online.execute(new R());
+"""
+    [call] = find_calls(source, "p.js", "p.js")
+    assert (call.message, call.parameters, call.source.line, call.bound) == ("contoso_P", ("A",), 4, None)

@@ -196,7 +196,7 @@ class _File:
 
     def returned(self, function) -> dict[str, object] | None:
         """The object literal a function returns (its first ``return {…}``, or an arrow's ``({…})`` body)."""
-        function = self.value(function) if function.type not in ("method_definition",) else function
+        function = function if function.type == "method_definition" else self.value(function)
         if function is None:
             return None
         body = function.child_by_field_name("body")
@@ -247,9 +247,8 @@ class _File:
         method = self.lookup(at, f"{name}.prototype.getMetadata")
         if method is not None:
             return method
-        prototype = self.object(self.lookup(at, f"{name}.prototype")) if self.lookup(at, f"{name}.prototype") \
-            is not None else None
-        return (prototype or {}).get("getMetadata")
+        prototype = self.lookup(at, f"{name}.prototype")  # C.prototype = { getMetadata: … }
+        return (self.object(prototype) or {}).get("getMetadata") if prototype is not None else None
 
     def request_call(self, call, request) -> MessageCall | None:
         meta, own = self.metadata(request)
