@@ -59,6 +59,7 @@ LOADS_DEPENDENCY = "loads_dependency"  # web resource -> web resource its Depend
 SHOWS_COLUMN = "shows_column"  # form -> column a control is bound to
 LISTS_COLUMN = "lists_column"  # view -> column its fetchxml or layoutxml names
 USES_COLUMN = "uses_column"  # web resource -> column its DependencyXml declares
+WATCHES_COLUMN = "watches_column"  # classic workflow -> column whose change starts it (TriggerOnUpdateAttributeList)
 FILTERS_ON = "filters_on"  # step -> column in its filtering attributes
 IMAGE_COLUMN = "image_column"  # step image -> column it holds
 IN_TABLE = "in_table"  # form / view / ribbon command / column -> its table
@@ -78,12 +79,12 @@ PART_EDGES = frozenset({IMAGE_OF, PARAMETER_OF, IN_ASSEMBLY, DEFINED_BY, PROVIDE
 # What blocks deleting a component that the graph does not read, per node kind: `dvsa dependents` names
 # these instead of answering "nothing". Everything else that can need a web resource or a column is linked
 # above (forms, views, ribbon commands, web resource dependencies on web resources and columns, site maps and
-# apps, step filtering attributes and images).
+# apps, step filtering attributes and images, classic workflows' trigger columns).
 NOT_CHECKED = {
     "web_resource": ("ribbon button icons", "the application ribbon",
                      "dashboards", "custom controls (PCF)", "modern commands (Power Fx)",
                      "other web resources' code (HTML, JavaScript)"),
-    "column": ("charts", "dashboards", "business rules and classic workflows",
+    "column": ("charts", "dashboards", "business rules' and processes' conditions and steps",
                "cloud flows", "calculated and rollup columns", "relationships", "field security profiles",
                "ribbon rules", "JavaScript and plug-in code"),
 }
@@ -750,3 +751,5 @@ def _link_workflow(graph: DependencyGraph, index: _Index, wf: Workflow) -> None:
                                kind="connection_reference")
         graph.add_edge(wf.key, key, USES_CONNECTION)
     _entity(graph, index, wf.key, wf.primary_entity)
+    for column in wf.trigger_on_update_attributes:
+        _column(graph, index, wf.key, wf.primary_entity, column, WATCHES_COLUMN)

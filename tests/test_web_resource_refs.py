@@ -32,6 +32,7 @@ from analyzer.graph import (
     SHOWS_COLUMN,
     UNRESOLVED,
     USES_COLUMN,
+    WATCHES_COLUMN,
     build_graph,
 )
 from analyzer.model import Entity, EventHandler, ScriptFunction
@@ -211,6 +212,14 @@ def test_a_view_lists_its_own_and_a_linked_tables_columns(package, graph):
                             (request, "contoso_name"), (request, "statecode"))
     assert graph.edge_types(VIEW, "column:account.name") == {LISTS_COLUMN}
     assert "column:contoso_approvalrequest.a.name" not in graph
+
+
+def test_a_classic_workflow_started_by_a_column_change():
+    """Workflows/StampDecisionDate-674E52B8-….xaml.data.xml: <TriggerOnUpdateAttributeList>contoso_status on
+    <PrimaryEntity>contoso_ApprovalRequest."""
+    graph = build_graph([load(str(SOLUTIONS / "contoso_approvals"))])
+    workflow = "workflow:674e52b8-3c3c-f011-a5d1-7c1e52b80449"
+    assert graph.edge_types(workflow, "column:contoso_approvalrequest.contoso_status") == {WATCHES_COLUMN}
 
 
 def test_not_checked_is_said_instead_of_nothing():

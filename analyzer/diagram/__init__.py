@@ -44,6 +44,7 @@ from analyzer.graph import (
     USES_ACTIVITY,
     USES_COLUMN,
     USES_CONNECTION,
+    WATCHES_COLUMN,
     DependencyGraph,
 )
 from analyzer.model import Entity, PluginType, Step, StepImage, Workflow
@@ -112,7 +113,8 @@ RELATION_TEXT = {REGISTERED_ON: "registered on", HANDLER: "handled by", IN_ASSEM
                  HANDLES_EVENT: "runs event handlers from", EMBEDS: "embeds", RIBBON_SCRIPT: "runs script",
                  LOADS_DEPENDENCY: "loads", SHOWS_COLUMN: "shows column", FILTERS_ON: "filters on",
                  IMAGE_COLUMN: "image holds", IN_TABLE: "in table", APP_RESOURCE: "shows",
-                 LISTS_COLUMN: "lists column", USES_COLUMN: "declares it uses"}
+                 LISTS_COLUMN: "lists column", USES_COLUMN: "declares it uses",
+                 WATCHES_COLUMN: "starts when it changes"}
 
 
 @dataclass(frozen=True)
