@@ -345,7 +345,7 @@ def _config(path: str | None):
 
     from analyzer.config import Config, find_config, load_config
     if path:
-        if not Path(path).is_file():
+        if not Path(path).exists():  # anything else that is not a regular file is refused when read
             raise SolutionError("no such configuration file", path)
         return load_config(Path(path))
     found = find_config(Path.cwd())

@@ -32,6 +32,7 @@ from typing import Any
 
 from analyzer import options as rule_settings
 from analyzer.errors import SolutionError
+from analyzer.files import read_regular
 from analyzer.registry import Registry, discover
 from analyzer.rule import Severity
 
@@ -109,7 +110,7 @@ def _table(table: dict, key: str, where: str, path: str) -> dict:
 
 def load_config(path: Path, registry: Registry | None = None) -> Config:
     try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+        doc = tomllib.loads(read_regular(str(path), str(path), 16 * 1024 * 1024).decode("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise SolutionError(f"cannot read configuration ({exc})", str(path)) from None
     table = doc.get("tool", {}).get("dvsa", {}) if path.name == "pyproject.toml" else doc

@@ -108,6 +108,17 @@ def test_fifo_as_the_mapping_file(package, tmp_path):
 
 # --- symbolic links -----------------------------------------------------------------------------
 
+@needs_fifo
+def test_fifo_as_the_baseline_or_the_configuration(tmp_path):
+    # The baseline and dvsa.toml are opened through the same regular-file policy as packages.
+    fifo = tmp_path / "baseline.json"
+    os.mkfifo(fifo)
+    one_line_error(dvsa("check", SAMPLE, "--baseline", fifo, timeout=30), "not a regular file")
+    config = tmp_path / "dvsa.toml"
+    os.mkfifo(config)
+    one_line_error(dvsa("check", SAMPLE, "--config", config, timeout=30), "not a regular file")
+
+
 def test_link_to_a_file_outside_the_package_is_refused(package, tmp_path):
     secret = tmp_path / "secret.xml"
     secret.write_text("<ImportExportXml>TOP-SECRET</ImportExportXml>")

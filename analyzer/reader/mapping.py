@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analyzer.errors import SolutionError
-from analyzer.reader.package import MiB, Package, read_regular
+from analyzer.files import read_regular
+from analyzer.reader.package import MiB, Package
 from analyzer.reader.xmlparse import attr, line, local, parse_bytes
 
 _KINDS = {"folder": "Folder", "filetofile": "FileToFile", "filetopath": "FileToPath"}

@@ -7,7 +7,6 @@ looked up case-insensitively, because the same file is ``solution.xml`` in a zip
 
 from __future__ import annotations
 
-import errno
 import os
 import stat
 import zipfile
@@ -18,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO
 
 from analyzer.errors import SolutionError
+from analyzer.files import open_regular, refuse
 
 MiB = 1024 ** 2
 GiB = 1024 ** 3
@@ -45,43 +45,6 @@ class Limits:
 
 
 # --- the file-access policy: every file dvsa reads from a package or a PATH goes through here ------
-
-def _refuse(exc: OSError, path: str, member: str | None, what: str = "file") -> SolutionError:
-    if exc.errno == errno.ELOOP:
-        return SolutionError("symbolic link loop", path, member)
-    if exc.errno == errno.ENOENT:
-        return SolutionError("no such file or folder", path, member)
-    return SolutionError(f"cannot read {what} ({exc.strerror or exc})", path, member)
-
-
-def open_regular(real: str, path: str, member: str | None = None) -> IO[bytes]:
-    """Open ``real`` for reading only if it is a regular file: a FIFO would block forever and a
-    device (a copy of /dev/zero) never ends. ``stat`` decides before ``open``; the open itself is
-    non-blocking and re-checked with ``fstat``, so a file swapped for a FIFO in between is refused too.
-    Errors name ``path`` (and ``member``), the way the user wrote them."""
-    try:
-        if not stat.S_ISREG(os.stat(real).st_mode):
-            raise SolutionError("not a regular file", path, member)
-        fd = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    except OSError as exc:
-        raise _refuse(exc, path, member) from None
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
-        os.close(fd)
-        raise SolutionError("not a regular file", path, member)
-    return os.fdopen(fd, "rb")
-
-
-def read_regular(real: str, path: str, limit: int, member: str | None = None) -> bytes:
-    """The whole of a regular file, refused beyond ``limit`` bytes (a config or mapping file)."""
-    with open_regular(real, path, member) as fh:
-        try:
-            data = fh.read(limit + 1)
-        except OSError as exc:
-            raise _refuse(exc, path, member) from None
-    if len(data) > limit:
-        raise SolutionError(f"file is larger than the limit of {limit} bytes", path, member)
-    return data
-
 
 def _too_big(path: str, member: str, size: int | str, limit: int) -> SolutionError:
     return SolutionError(f"member is {size} bytes, more than the limit of {limit} bytes "
@@ -329,7 +292,7 @@ class DirPackage(Package):
                 with os.scandir(folder) as it:
                     entries = sorted(it, key=lambda e: e.name)
             except OSError as exc:
-                raise _refuse(exc, self.path, rel or None, "folder") from None
+                raise refuse(exc, self.path, rel or None, "folder") from None
             subfolders = []
             for entry in entries:
                 member = f"{rel}/{entry.name}" if rel else entry.name
@@ -358,7 +321,7 @@ class DirPackage(Package):
             real = os.path.realpath(entry.path, strict=True)
             mode = os.stat(real).st_mode
         except OSError as exc:
-            raise _refuse(exc, self.path, member) from None
+            raise refuse(exc, self.path, member) from None
         if os.path.commonpath([self._allowed, real]) != self._allowed:
             where = ("the repository" if self.limits.follow_symlinks
                      else "the package (--follow-symlinks allows the repository)")
@@ -395,7 +358,7 @@ def open_package(path: str, limits: Limits | None = None) -> Package:
     try:
         mode = os.stat(path).st_mode
     except OSError as exc:
-        raise _refuse(exc, path, None) from None
+        raise refuse(exc, path, None) from None
     if stat.S_ISDIR(mode):
         return DirPackage(path, Path(path), limits)
     fh = open_regular(path, path)
@@ -404,7 +367,7 @@ def open_package(path: str, limits: Limits | None = None) -> Package:
         fh.seek(0)
     except OSError as exc:
         fh.close()
-        raise _refuse(exc, path, None) from None
+        raise refuse(exc, path, None) from None
     if not is_zip:
         fh.close()
         raise SolutionError("not a solution: expected a .zip export or a solution folder", path)

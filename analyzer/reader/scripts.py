@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 
 from analyzer.code import is_minified, read_code
+from analyzer.files import read_regular
 from analyzer.model import CodeFile, Component, WebResource
 from analyzer.reader.context import ReadContext
-from analyzer.reader.package import read_regular
 
 SCRIPT = 3  # WebResourceType 3: Script (JScript), https://learn.microsoft.com/power-apps/developer/data-platform/reference/entities/webresource
 
