@@ -149,7 +149,7 @@ def test_ribbon_command_to_script_to_message_in_the_graph_and_dependents(runner)
                                                           "workflow:a6010000-0000-4000-8000-000000000001")
     out = runner.invoke(main, ["dependents", str(CONTOSO), "--of", "contoso_CheckStatus", "--transitive"])
     assert out.exit_code == 0, out.output
-    assert "calls from code (WebResources/contoso_/scripts/request.js:12)" in out.output
+    assert "calls (WebResources/contoso_/scripts/request.js:12)" in out.output
     assert "contoso.request.Submit.Command" in out.output  # the ribbon command that runs the script
 
 

@@ -15,6 +15,7 @@ from analyzer.errors import SolutionError
 from analyzer.graph import (
     APP_RESOURCE,
     CALLS,
+    CALLS_FROM_CODE,
     CHILD_WORKFLOW,
     CONTAINS,
     DECLARED,
@@ -60,7 +61,7 @@ DIRECTIONS = ("both", "requires", "required-by")
 # resources, site maps and apps that do (SCRIPT_EDGES); an unreferenced web resource only with --kinds or a focus.
 DEFAULT_KINDS = frozenset({"workflow", "step", "step_image", "plugin_type", "plugin_assembly", "plugin_package",
                            "custom_api", "sdk_message", "connection_reference"})
-SCRIPT_EDGES = (LOADS_LIBRARY, HANDLES_EVENT, EMBEDS, RIBBON_SCRIPT, LOADS_DEPENDENCY, APP_RESOURCE)
+SCRIPT_EDGES = (LOADS_LIBRARY, HANDLES_EVENT, EMBEDS, RIBBON_SCRIPT, LOADS_DEPENDENCY, APP_RESOURCE, CALLS_FROM_CODE)
 TABLE = "entity"
 
 
@@ -91,6 +92,7 @@ LOOKS = {
     "web_resource": Look("web resource", "tab", "#f0ead6"),
     "form": Look("form", "box3d", "#f0ead6"),
     "ribbon_command": Look("ribbon command", "cds", "#f0ead6"),
+    "source_file": Look("source file (--sources)", "note", "#f0ead6"),
     "view": Look("view", "box3d", "#eeeeee"),
     "column": Look("column", "cylinder", "#f8f8f8"),
     "connection_reference": Look("connection reference", "parallelogram", "#e4f1d3"),
@@ -114,7 +116,7 @@ RELATION_TEXT = {REGISTERED_ON: "registered on", HANDLER: "handled by", IN_ASSEM
                  LOADS_DEPENDENCY: "loads", SHOWS_COLUMN: "shows column", FILTERS_ON: "filters on",
                  IMAGE_COLUMN: "image holds", IN_TABLE: "in table", APP_RESOURCE: "shows",
                  LISTS_COLUMN: "lists column", USES_COLUMN: "declares it uses",
-                 WATCHES_COLUMN: "starts when it changes"}
+                 WATCHES_COLUMN: "starts when it changes", CALLS_FROM_CODE: "calls"}
 
 
 @dataclass(frozen=True)
