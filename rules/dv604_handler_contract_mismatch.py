@@ -41,6 +41,14 @@ def check(ctx: RuleContext):
     or on an action whose XAML is not in the package reads keys meant for those, so it is not
     judged at all. Keys read in a base class or a helper class belong to that class, not to the
     registered one.
+
+    ## References
+    - https://learn.microsoft.com/power-apps/developer/data-platform/understand-the-data-context
+      (InputParameters holds the request's parameters, OutputParameters the response's)
+    - https://learn.microsoft.com/power-apps/developer/data-platform/custom-api#write-a-plug-in-for-your-custom-api
+      (the main-operation plug-in reads the request parameters and sets the response properties by unique name)
+    - https://learn.microsoft.com/power-apps/developer/data-platform/workflow-custom-actions
+      (an action's input and output arguments are its request and response parameters)
     """
     for plugin_type in ctx.components(PluginType):
         handlers = ctx.graph.plugin_classes(plugin_type.key)
