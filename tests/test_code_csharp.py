@@ -158,6 +158,12 @@ def test_a_parent_contexts_parameters_are_another_messages():
     assert [k for k, _ in handler.reads] == ["Mine"]
 
 
+def test_hostile_nesting_is_read_without_recursion():
+    deep = b'class A { void M() { s.Execute(new OrganizationRequest(' + b"(" * 5000 + b'"a_Deep"' + b")" * 5000 \
+        + b")); } }"
+    assert [c.message for c in read_one("Deep.cs", deep).calls] == ["a_Deep"]
+
+
 def test_file_scoped_namespace_and_verbatim_strings():
     source = b'namespace A.B;\npublic class C : IPlugin {\n  void M(IPluginExecutionContext c) {\n' \
              b'    c.OutputParameters[@"Out"] = 1;\n    s.Execute(new OrganizationRequest(@"a_Go"));\n  }\n}\n'

@@ -154,10 +154,10 @@ _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "\\": "\\", '"': '"', "'
 
 def literal(node: Node | None) -> str | None:
     """The value of a string literal (regular, verbatim or raw), else None: anything computed is not one."""
+    while node is not None and node.type == "parenthesized_expression" and node.named_child_count == 1:
+        node = node.named_children[0]  # ("name"), however deep: a loop, not a recursion
     if node is None:
         return None
-    if node.type == "parenthesized_expression" and node.named_child_count == 1:
-        return literal(node.named_children[0])
     if node.type == "string_literal":
         parts = []
         for c in node.named_children:
