@@ -52,7 +52,9 @@ def check(ctx: RuleContext):
     step and adds no second one. Only when neither the id nor the name pairs does spkl create a new
     step (with the attribute's `Id`) and delete the unmatched one: those are the second and third
     cases above. A class without any attribute is left alone by spkl (its steps are registered by
-    hand), so its steps are not reported. Values not written as literals are not compared. A
+    hand), so its steps are not reported. Values not written as literals are not compared, and an
+    attribute whose message or step name is a constant is paired only by its `Id` (else nothing
+    is said about it or its class's other steps). A
     type that no analyzed solution contains is not compared.
 
     ## References
@@ -67,8 +69,12 @@ def check(ctx: RuleContext):
         steps = sorted((s for k in ctx.graph.dependents(plugin_type.key, [HANDLER])
                         if isinstance(s := ctx.graph.component(k), Step)), key=lambda s: s.key)
         paired: set[str] = set()
+        unpaired_unknown = False
         for reg in registrations:
             step, by_id = _pair(ctx, reg, steps)
+            if step is None and (reg.message is None or reg.name is None):
+                unpaired_unknown = True  # a name written as a constant: which step it means is not known
+                continue
             if step is None:
                 yield ctx.finding(
                     plugin_type,
@@ -86,7 +92,7 @@ def check(ctx: RuleContext):
                     f"code changes the step to the attribute's values",
                     related=[plugin_type.key], location=reg.source)
         first = registrations[0]
-        for step in steps:
+        for step in steps if not unpaired_unknown else []:  # the unknown attribute may be any of them
             if step.key not in paired:
                 yield ctx.finding(
                     step,

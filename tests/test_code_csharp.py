@@ -147,6 +147,10 @@ namespace N {
     assert (delete.message, delete.name, delete.stage, delete.execution_mode, delete.filtering_attributes) \
         == ("Delete", "Pre Delete", 10, 0, ())
     assert activity.workflow_activity and (activity.name, activity.group_name) == ("Activity", "Group")
+    constant = b"""[CrmPluginRegistration(Names.Recalculate, "account", StageEnum.PreOperation,
+        ExecutionModeEnum.Synchronous, "", Names.Step, 1, IsolationModeEnum.Sandbox)] public class C : IPlugin { }"""
+    (reg,) = read_one("C.cs", constant).registrations
+    assert (reg.message, reg.name, reg.stage) == (None, None, 20)  # constants are not guessed from their names
 
 
 def test_a_parent_contexts_parameters_are_another_messages():
@@ -339,3 +343,21 @@ def test_cli_points_findings_at_the_csharp_line(invoke, tmp_path, monkeypatch):
     assert f"sources/Registered.cs:{drift}: DV605 [note]" in result.output
     # the step with no attribute is in the solution: its file is the step's XML in the package
     assert "solution/SdkMessageProcessingSteps/{b6050000-0000-4000-8000-000000000005}.xml:2: DV605" in result.output
+
+
+def test_dv605_says_nothing_of_an_attribute_named_by_constants():
+    """An attribute whose message and step name are constants could be any step of its class: no finding on the
+    class's steps, nor "registers a step the solution does not ship"."""
+    from analyzer.engine import run_rules
+    from analyzer.graph import build_graph
+    from analyzer.reader import load
+    from analyzer.registry import discover
+
+    solution = load(str(FIXTURES / "rules" / "DV605" / "solution"))
+    source = b"""namespace Contoso.Registered {
+        [CrmPluginRegistration(Names.Create, "account", StageEnum.PostOperation, ExecutionModeEnum.Synchronous,
+            "", Names.CreateStep, 1, IsolationModeEnum.Sandbox)]
+        public class Extra : IPlugin { } }"""
+    graph = build_graph([solution], [csharp.read(source, "Extra.cs", "Extra.cs")])
+    result = run_rules([solution], [discover().get("DV605")], graph=graph)
+    assert result.findings == [] and not result.errors

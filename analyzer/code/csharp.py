@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 STEP_ARGUMENTS = ("message", "entityLogicalName", "stage", "executionMode", "filteringAttributes", "stepName",
                   "executionOrder", "isolationModel")
 ACTIVITY_ARGUMENTS = ("name", "friendlyName", "description", "groupName", "isolationModel")
+SPKL_ENUMS = frozenset({"MessageNameEnum", "StageEnum", "ExecutionModeEnum", "ImageTypeEnum", "IsolationModeEnum"})
 STAGES = {"PreValidation": 10, "PreOperation": 20, "PostOperation": 40}
 MODES = {"Synchronous": 0, "Asynchronous": 1}  # spkl's ExecutionModeEnum -> the step's Mode
 IMAGE_TYPES = {"PreImage": 0, "PostImage": 1, "Both": 2}
@@ -175,7 +176,7 @@ def literal(node: Node | None) -> str | None:
 
 
 def _value(node: Node | None) -> str | int | None:
-    """A literal string or integer, or the member name of an enum value (``StageEnum.PostOperation``)."""
+    """A literal string or integer, or the member of one of spkl's enums (``StageEnum.PostOperation``)."""
     if node is None:
         return None
     if (s := literal(node)) is not None:
@@ -185,9 +186,9 @@ def _value(node: Node | None) -> str | int | None:
             return int(_text(node).rstrip("uUlL"), 0)
         except ValueError:
             return None
-    if node.type == "member_access_expression":
+    if node.type == "member_access_expression" and _last_name(node.child_by_field_name("expression")) in SPKL_ENUMS:
         return _text(node.child_by_field_name("name"))
-    return None
+    return None  # a constant or anything computed: not guessed
 
 
 def _last_name(node: Node | None) -> str:
