@@ -245,3 +245,18 @@ Xrm.WebApi.online.execute(new R());
 """
     [call] = find_calls(source, "p.js", "p.js")
     assert (call.message, call.parameters, call.source.line, call.bound) == ("contoso_P", ("A",), 4, None)
+
+
+def test_scopes_deep_nesting_and_siblings():
+    """Each function's own `var b`; 3,000 nested functions in well under a second (scopes come from byte ranges:
+    tree-sitter's Node.parent walks down from the root, so asking it per declaration was quadratic)."""
+    siblings = "".join(f'function g{i}() {{ var b = "contoso_Y{i % 2}"; fetch("/api/data/v9.2/" + b, {{}}); }}\n'
+                       for i in range(4)).encode()
+    assert [c.message for c in find_calls(siblings, "s.js", "s.js")] == ["contoso_Y0", "contoso_Y1"] * 2
+    n = 3000
+    nested = ("".join(f'function f{i}() {{ var a{i} = "x";' for i in range(n))
+              + 'fetch("/api/data/v9.2/contoso_X" + a0, {});' + "}" * n).encode()
+    start = time.perf_counter()
+    [call] = find_calls(nested, "d.js", "d.js")
+    assert call.message == "contoso_Xx"  # a0 is declared in f0, around the call
+    assert time.perf_counter() - start < 2

@@ -21,6 +21,7 @@ that are not passed to a call never count.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import replace
 from functools import cache
@@ -31,8 +32,8 @@ _MAX_DEPTH = 64  # identifiers followed and "+" parts joined before a value coun
 _EXECUTE = ("WebApi.online.execute", "WebApi.execute")
 _EXECUTE_MULTIPLE = ("WebApi.online.executeMultiple", "WebApi.executeMultiple")
 _FETCH = {"fetch", "window.fetch", "self.fetch", "globalThis.fetch"}
-_SCOPES = {"program", "function_declaration", "function_expression", "function", "arrow_function",
-           "method_definition", "generator_function", "generator_function_declaration", "class_body"}
+_SCOPES = ("program", "function_declaration", "function_expression", "arrow_function", "method_definition",
+           "generator_function", "generator_function_declaration", "class_body")
 _WRAPPERS = {"parenthesized_expression", "as_expression", "non_null_expression", "satisfies_expression",
              "type_assertion"}
 _API = re.compile(r"/api/data/v\d+(?:\.\d+)?/")
@@ -47,7 +48,8 @@ LANGUAGES = {".js": "javascript", ".jsx": "javascript", ".mjs": "javascript", ".
 # The nodes the resolver needs, found by tree-sitter's own query engine (a Python walk over every node costs
 # four times the parse): declarations, assignments and calls.
 _QUERY = ("(variable_declarator) @decl (function_declaration) @decl (class_declaration) @decl "
-          "(generator_function_declaration) @decl (assignment_expression) @decl (call_expression) @call")
+          "(generator_function_declaration) @decl (assignment_expression) @decl (call_expression) @call "
+          + " ".join(f"({kind}) @scope" for kind in _SCOPES))
 
 
 @cache
@@ -73,7 +75,7 @@ def find_calls(data: bytes, path: str, caller: str, language: str = "javascript"
     parser, query, cursor = _parser(language)
     tree = parser.parse(data)
     found = cursor(query).captures(tree.root_node)
-    calls = _File(found.get("decl", []), found.get("call", []), path, caller).calls()
+    calls = _File(found, path, caller).calls()
     shown = "javascript" if language == "javascript" else "typescript"
     return tuple(replace(c, language=shown) for c in calls)
 
@@ -92,26 +94,55 @@ def _unwrap(node):
     return node
 
 
-def _scope(node):
-    node = node.parent
-    while node is not None and node.type not in _SCOPES:
-        node = node.parent
-    return node
+class _Scopes:
+    """The innermost function (or the file) around a node, from byte ranges. tree-sitter's ``Node.parent``
+    walks down from the root each time, so asking it for every declaration costs the square of the nesting."""
+
+    def __init__(self, scopes: list):
+        self.nodes = sorted(scopes, key=lambda n: (n.start_byte, -n.end_byte))
+        self.starts = [n.start_byte for n in self.nodes]
+        self.parent: list[int | None] = []
+        stack: list[int] = []
+        for i, n in enumerate(self.nodes):
+            while stack and self.nodes[stack[-1]].end_byte < n.end_byte:
+                stack.pop()
+            self.parent.append(stack[-1] if stack else None)
+            stack.append(i)
+
+    def around(self, node) -> int | None:
+        """The index of the innermost scope that contains ``node`` and is not ``node`` itself."""
+        i = bisect.bisect_right(self.starts, node.start_byte) - 1
+        while i is not None and i >= 0:
+            scope = self.nodes[i]
+            if scope.end_byte >= node.end_byte and not (scope.start_byte == node.start_byte and
+                                                        scope.end_byte == node.end_byte and scope.type == node.type):
+                return i
+            i = self.parent[i]
+        return None
+
+    def at_or_around(self, node) -> int | None:
+        """``node``'s own scope when it is one, else the one around it."""
+        i = bisect.bisect_right(self.starts, node.start_byte) - 1
+        if i >= 0 and node.type in _SCOPES and self.nodes[i].end_byte == node.end_byte \
+                and self.nodes[i].type == node.type:
+            return i
+        return self.around(node)
 
 
 class _File:
-    def __init__(self, declarations: list, calls: list, path: str, caller: str):
+    def __init__(self, found: dict[str, list], path: str, caller: str):
         self.path, self.caller = path, caller
-        self.defs: dict[tuple[int, str], list] = {}  # (scope id, name or member chain) -> values
+        self.scopes = _Scopes(found.get("scope", []))
+        self.defs: dict[tuple[int | None, str], list] = {}  # (scope index, name or member chain) -> values
         self.reassigned: set[str] = set()  # plain identifiers assigned after their declaration
-        self.call_nodes = sorted(calls, key=lambda n: n.start_byte)
-        for node in sorted(declarations, key=lambda n: n.start_byte):
+        self.call_nodes = sorted(found.get("call", []), key=lambda n: n.start_byte)
+        for node in sorted(found.get("decl", []), key=lambda n: n.start_byte):
             self._index(node)
 
     # --- indexing --------------------------------------------------------------------------------
     def _define(self, at, name: str, value) -> None:
         if value is not None:
-            self.defs.setdefault((_scope(at).id, name), []).append(value)
+            self.defs.setdefault((self.scopes.around(at), name), []).append(value)
 
     def _index(self, node) -> None:
         kind = node.type
@@ -135,13 +166,14 @@ class _File:
         """The one value ``name`` (an identifier or a member chain) is given, seen from ``at``; None if unknown."""
         if "." not in name and name in self.reassigned:
             return None
-        scope = _scope(at) if at.type not in _SCOPES else at
-        while scope is not None:
-            found = self.defs.get((scope.id, name))
+        scope = self.scopes.at_or_around(at)
+        while True:
+            found = self.defs.get((scope, name))
             if found is not None:
                 return found[0] if len(found) == 1 else None
-            scope = _scope(scope)
-        return None
+            if scope is None:
+                return None
+            scope = self.scopes.parent[scope]
 
     def value(self, node, depth: int = 0):
         """``node`` with wrappers removed and identifiers replaced by their one value (or None)."""
