@@ -18,7 +18,7 @@ spkl (``spkl.json``, found in the package folder's parent chain) writes its ``so
 entries (``"map": "file" | "path" | "folder"``, ``from``, ``to``) into such a file and runs
 SolutionPackager with ``/folder`` set to the entry's ``packagepath``, so the same rules apply.
 
-Mapped files are only looked for, never opened.
+Mapped files are only looked for here, never opened (a script web resource's content is read by reader/scripts.py).
 """
 
 from __future__ import annotations
