@@ -171,6 +171,15 @@ def test_plan_refuses_an_unknown_extension(outputs, message):
         plan_outputs((), outputs)
 
 
+def test_a_format_paired_with_another_formats_file_name_is_refused(invoke, tmp_path):
+    # `-o dvsa.sarif --format github` pairs by position: annotations would land in a .sarif file and the
+    # upload would fail later, far from the cause. A .txt name promises nothing and takes any format.
+    run = invoke(2, ["check", SOLUTIONS / "contoso_approvals", "-o", tmp_path / "dvsa.sarif", "--format", "github"])
+    assert "--format github is paired with this sarif file name" in run.stderr
+    assert not (tmp_path / "dvsa.sarif").exists()
+    assert [(o.fmt, o.path) for o in plan_outputs(("concise",), ("findings.txt",))] == [("concise", "findings.txt")]
+
+
 def test_repeated_format_and_output_on_the_command_line(invoke, tmp_path):
     sarif_file = tmp_path / "dvsa.sarif"
     junit_file = tmp_path / "results.xml"

@@ -56,6 +56,19 @@ def format_of(path: str, formats: dict[str, Callable]) -> str:
     return fmt
 
 
+# Extensions that promise a file's content: pairing another format with one of them (`-o dvsa.sarif
+# --format github` writes annotations into dvsa.sarif) is refused, never written. `.txt` promises nothing.
+_STRICT_EXTENSIONS = (".sarif", ".json", ".xml", ".md", ".html")
+
+
+def _check_pairing(o: Output) -> None:
+    suffix = Path(o.path).suffix.lower() if o.path else ""
+    named = EXTENSIONS.get(suffix)
+    if suffix in _STRICT_EXTENSIONS and named is not None and named != o.fmt:
+        raise SolutionError(f"-o: --format {o.fmt} is paired with this {named} file name (the n-th --format goes to "
+                            f"the n-th -o): write --format {named} before it, or name the file for {o.fmt}", o.path)
+
+
 def plan_outputs(formats: tuple[str, ...], outputs: tuple[str, ...],
                  available: dict[str, Callable] = FORMATS) -> list[Output]:
     """Pair the i-th ``--format`` with the i-th ``-o``: ``--format sarif -o dvsa.sarif --format github`` writes
@@ -63,6 +76,8 @@ def plan_outputs(formats: tuple[str, ...], outputs: tuple[str, ...],
     without a format takes it from its extension. At most one report goes to stdout; none given is text."""
     paths = [None if o == "-" else o for o in outputs]
     plan = [Output(fmt, paths[i] if i < len(paths) else None) for i, fmt in enumerate(formats)]
+    for o in plan:
+        _check_pairing(o)
     plan += [Output(format_of(p, available) if p else "text", p) for p in paths[len(formats):]]
     if not plan:
         plan = [Output("text", None)]
