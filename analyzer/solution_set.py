@@ -116,7 +116,9 @@ def requirements(solutions: list[Solution], graph: DependencyGraph) -> SolutionS
     names = sorted({s.unique_name for s in solutions}, key=_name_key)
     found = SolutionSet(names=names)
     reasons: dict[tuple[str, str], dict[tuple[str, str], Requirement]] = {}
-    for r in [*_from_graph(graph), *_from_missing_dependencies(solutions, graph, names)]:
+    # One solution cannot require another through the graph: skip the walk over every edge.
+    from_graph = _from_graph(graph) if len(names) > 1 else []
+    for r in [*from_graph, *_from_missing_dependencies(solutions, graph, names)]:
         if r.dependent != r.required:
             reasons.setdefault((r.dependent, r.required), {}).setdefault((r.source, r.target), r)
     found.requirements = {pair: sorted(by_key.values(), key=lambda r: (r.declared, r.source, r.target))
@@ -142,14 +144,23 @@ def _is_system_table(table: Entity) -> bool:
 
 
 def _from_graph(graph: DependencyGraph):
+    shipped: dict[str, set[str]] = {}
+
+    def shipped_by(key: str) -> set[str]:  # asked once per edge end: remember the answer
+        if key not in shipped:
+            shipped[key] = _shipped_by(graph, key)
+        return shipped[key]
+
     for source, target, types in graph.edges():
         kinds = types - {CONTAINS}
-        owners = _shipped_by(graph, source)
-        if not kinds or not owners:
+        if not kinds:
+            continue
+        owners = shipped_by(source)
+        if not owners:
             continue
         edge = sorted(kinds)[0]
         for required_key, message in _required_components(graph, target):
-            shippers = _shipped_by(graph, required_key)
+            shippers = shipped_by(required_key)
             if shippers & owners:
                 continue  # the requiring solution ships it itself
             for dependent in sorted(owners):

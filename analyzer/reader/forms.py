@@ -114,18 +114,15 @@ def read_view(savedquery: etree._Element, member: str, ctx: ReadContext, table: 
 
 
 def _fetch_columns(entity: etree._Element, table: str, columns: set[tuple[str, str]]) -> None:
-    """The columns a fetchxml ``<entity>`` or ``<link-entity>`` names, each on its own table."""
-    for elem in entity.iter():
-        if elem is entity or not isinstance(elem.tag, str):
+    """The columns a fetchxml ``<entity>`` or ``<link-entity>`` names, each on its own table. One walk down
+    the tree: what sits inside a ``<link-entity>`` belongs to the linked table and is read by its own call."""
+    stack = list(entity)
+    while stack:
+        elem = stack.pop()
+        if not isinstance(elem.tag, str):
             continue
-        if _in_link(elem, entity):
-            continue  # read with its own link-entity
         tag = local(elem.tag)
-        if tag == "attribute" and (name := attr(elem, "name")):
-            columns.add((table, name.lower()))
-        elif tag in ("order", "condition") and (name := attr(elem, "attribute")) and not attr(elem, "entityname"):
-            columns.add((table, name.lower()))
-        elif tag == "link-entity":
+        if tag == "link-entity":
             linked = (attr(elem, "name") or "").lower()
             if to := attr(elem, "to"):
                 columns.add((table, to.lower()))
@@ -133,16 +130,12 @@ def _fetch_columns(entity: etree._Element, table: str, columns: set[tuple[str, s
                 columns.add((linked, source.lower()))
             if linked:
                 _fetch_columns(elem, linked, columns)
-
-
-def _in_link(elem: etree._Element, entity: etree._Element) -> bool:
-    """``elem`` sits inside a ``<link-entity>`` below ``entity`` (not counting itself)."""
-    parent = elem.getparent()
-    while parent is not None and parent is not entity:
-        if local(parent.tag) == "link-entity":
-            return True
-        parent = parent.getparent()
-    return False
+            continue
+        if tag == "attribute" and (name := attr(elem, "name")):
+            columns.add((table, name.lower()))
+        elif tag in ("order", "condition") and (name := attr(elem, "attribute")) and not attr(elem, "entityname"):
+            columns.add((table, name.lower()))
+        stack.extend(elem)  # filters, nested filters
 
 
 def inline_views(container: etree._Element | None, member: str, ctx: ReadContext, table: str,
