@@ -75,8 +75,12 @@ def _open(browser, path: Path, **context):
     return page, seen
 
 
-def _visible_rows(page) -> int:
-    return page.locator("#findings-table tbody tr:visible").count()
+def _expect_rows(page, count: int, why: str = "") -> None:
+    """The visible findings rows become ``count``. Playwright's expect waits for it: the filters run on
+    input events, and Clear (a form reset) applies them in a later task, so a plain count right after
+    an action races the page's script."""
+    from playwright.sync_api import expect
+    expect(page.locator("#findings-table tbody tr:visible"), why).to_have_count(count)
 
 
 def _searched(f) -> str:
@@ -88,13 +92,13 @@ def _searched(f) -> str:
 def test_filters_change_the_visible_rows(browser, report, result, tmp_path):
     page, seen = _open(browser, report)
     findings = result.findings
-    assert _visible_rows(page) == len(findings)
+    _expect_rows(page, len(findings))
     assert page.locator("#f-status").inner_text() == f"Showing {len(findings)} of {len(findings)} findings"
 
     by_severity = Counter(f.severity.value for f in findings)
     for severity, count in sorted(by_severity.items()):
         page.get_by_label("Severity").select_option(severity)
-        assert _visible_rows(page) == count, severity
+        _expect_rows(page, count, severity)
         assert page.locator(f"#findings-table tbody tr.sev-row-{severity}:visible").count() == count
 
     # The component with the most findings, searched by its key: only its findings stay.
@@ -103,21 +107,21 @@ def test_filters_change_the_visible_rows(browser, report, result, tmp_path):
     page.get_by_label("Text").fill(key.upper())  # the search ignores case
     expected = sum(1 for f in findings if key in _searched(f))
     assert 0 < expected < len(findings)
-    assert _visible_rows(page) == expected
+    _expect_rows(page, expected)
 
     # Severity and text together: the intersection; a rule alone: that rule's findings.
     severity = Counter(f.severity.value for f in findings if key in _searched(f)).most_common()[-1][0]
     page.get_by_label("Severity").select_option(severity)
-    assert _visible_rows(page) == sum(1 for f in findings if key in _searched(f) and f.severity.value == severity)
+    _expect_rows(page, sum(1 for f in findings if key in _searched(f) and f.severity.value == severity))
     page.get_by_role("button", name="Clear").click()
-    assert _visible_rows(page) == len(findings)
+    _expect_rows(page, len(findings))
     rule, rule_count = Counter(f.rule for f in findings).most_common(1)[0]
     page.get_by_label("Rule").select_option(rule)
-    assert _visible_rows(page) == rule_count
+    _expect_rows(page, rule_count)
 
     page.get_by_label("Rule").select_option("")
     page.get_by_label("Text").fill("no finding says this")
-    assert _visible_rows(page) == 0
+    _expect_rows(page, 0)
     assert page.locator("#f-none").is_visible()
     page.get_by_role("button", name="Clear").click()
 
@@ -153,7 +157,7 @@ def test_sections_show_the_solution(browser, report, result):
 
 def test_readable_without_script(browser, report, result):
     page, seen = _open(browser, report, java_script_enabled=False)
-    assert _visible_rows(page) == len(result.findings)
+    _expect_rows(page, len(result.findings))
     assert not page.locator("#filters").is_visible()  # no controls that would do nothing
     assert seen["requests"] == [report.as_uri()]
 
@@ -185,7 +189,7 @@ def test_hostile_page_runs_nothing(browser, result, tmp_path):
     page, seen = _open(browser, out)
     assert seen["dialogs"] == [] and seen["errors"] == [] and seen["requests"] == [out.as_uri()]
     page.get_by_label("Text").fill("onerror=alert(2)")
-    assert _visible_rows(page) == 1  # the hostile text is data the filter finds, not markup
+    _expect_rows(page, 1)  # the hostile text is data the filter finds, not markup
 
 
 def test_diagram_over_the_limit_is_a_hint(result, tmp_path, monkeypatch):
