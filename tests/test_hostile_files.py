@@ -305,7 +305,12 @@ def test_interrupt_during_parallel_check(tmp_path, how):
     out = tmp_path / "report.json"
     proc = subprocess.Popen([sys.executable, "-m", "analyzer", "check", "-j", "2", "--format", "json", "-o", out,
                              *zips], stderr=subprocess.PIPE, text=True, start_new_session=True, cwd=tmp_path)
-    time.sleep(1.5)  # the workers are reading by now (each package takes several seconds)
+    # Signal once the two workers exist (the handlers are installed before the pool starts): a fixed
+    # sleep raced a slow start on a loaded machine. Each package then takes seconds to read.
+    deadline = time.monotonic() + 60
+    while len(_session_processes(proc.pid)) < 3 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)
     if how.startswith("SIGINT"):
         os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
     else:
