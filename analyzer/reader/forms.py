@@ -24,12 +24,12 @@ from analyzer.model import (
 )
 from analyzer.platform import ComponentType
 from analyzer.reader.context import ReadContext
-from analyzer.reader.xmlparse import attr, child, children, line, local, parse_bytes, text
+from analyzer.reader.xmlparse import Fields, attr, child, children, fields, line, local, parse_bytes, text
 
 WEBRESOURCE_PREFIX = "$webresource:"
 
 
-def _localized_name(elem: etree._Element) -> str:
+def _localized_name(elem: etree._Element | Fields) -> str:
     names = child(elem, "LocalizedNames")
     first = child(names, "LocalizedName") if names is not None else None
     return (attr(first, "description") if first is not None else None) or ""
@@ -96,19 +96,20 @@ def form_file(member: str, ctx: ReadContext, table: str, table_name: str) -> lis
 
 def read_view(savedquery: etree._Element, member: str, ctx: ReadContext, table: str, table_name: str) -> View | None:
     """One ``<savedquery>``; None without a view id."""
-    view_id = norm_id(text(savedquery, "savedqueryid"))
+    f = fields(savedquery)  # one scan of the view's children, not one per field read below
+    view_id = norm_id(text(f, "savedqueryid"))
     if not view_id:
         return None
     columns: set[tuple[str, str]] = set()
-    fetch = child(savedquery, "fetchxml")
+    fetch = child(f, "fetchxml")
     for top in fetch.iter("{*}entity") if fetch is not None else ():
         _fetch_columns(top, (attr(top, "name") or table).lower(), columns)
-    layout = child(savedquery, "layoutxml")
+    layout = child(f, "layoutxml")
     for cell in layout.iter("{*}cell") if layout is not None else ():
         name = attr(cell, "name")
         if name and "." not in name:  # "alias.column" is a linked table's, named in the fetchxml too
             columns.add((table, name.lower()))
-    return View(ident=view_id, name=_localized_name(savedquery) or view_id, solution=ctx.solution,
+    return View(ident=view_id, name=_localized_name(f) or view_id, solution=ctx.solution,
                 source=SourceLocation(member, line(savedquery)), table=table, table_name=table_name,
                 columns=tuple(sorted(columns)))
 
