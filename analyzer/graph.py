@@ -251,19 +251,21 @@ class DependencyGraph:
         """The kinds of reference that could block deleting ``key`` which the graph does not read (NOT_CHECKED)."""
         return NOT_CHECKED.get(self.nx.nodes[key].get("kind"), ()) if key in self.nx else ()
 
-    def blockers(self, key: str) -> list[tuple[str, str, frozenset[str]]]:
-        """What blocks deleting ``key``: (dependent, the part of ``key`` it needs, edge types), sorted.
-
-        A component is deleted with its parts (an action with its message, an assembly with its
-        types, a step with its images, a Custom API with its parameters); whatever else requires
-        one of those parts blocks the deletion.
-        """
+    def parts(self, key: str) -> set[str]:
+        """``key`` and what is deleted with it: an action with its message, an assembly with its types, a
+        step with its images, a Custom API with its message and parameters."""
         parts, stack = {key}, [key]
         while stack:
             for part in self.dependents(stack.pop(), PART_EDGES):
                 if part not in parts:
                     parts.add(part)
                     stack.append(part)
+        return parts
+
+    def blockers(self, key: str) -> list[tuple[str, str, frozenset[str]]]:
+        """What blocks deleting ``key``: (dependent, the part of ``key`` it needs, edge types), sorted.
+        Whatever requires one of its ``parts`` outside them blocks the deletion."""
+        parts = self.parts(key)
         found = []
         for part in sorted(parts):
             for dependent in self.dependents(part):

@@ -41,18 +41,6 @@ def removed(ctx: RuleContext) -> Iterator[Component]:
             yield gone[key]
 
 
-def parts(graph: DependencyGraph, key: str) -> set[str]:
-    """``key`` and what goes with it when it is deleted (the closure ``graph.blockers`` walks): an action's
-    message, an assembly's types, a Custom API's message and parameters."""
-    found, stack = {key}, [key]
-    while stack:
-        for part in graph.dependents(stack.pop(), PART_EDGES):
-            if part not in found:
-                found.add(part)
-                stack.append(part)
-    return found
-
-
 def new_names(graph: DependencyGraph, key: str) -> set[str]:
     """The keys NEW's graph may give an OLD node that is gone: its own, and the one a reference to it gets once
     nothing defines it (an action's message by the action's SdkMessageId, a plug-in type by its name)."""
@@ -76,7 +64,7 @@ def declared(ctx: RuleContext, requirer: Component, types: frozenset[str]) -> bo
 def requirers(ctx: RuleContext, gone: Component) -> Iterator[tuple[Component, str, str, frozenset[str]]]:
     """(NEW component, OLD part it needs, NEW node it needs it by, edge types) for each need of ``gone``."""
     old, new = ctx.previous.graph, ctx.graph
-    for part in sorted(parts(old, gone.key)):
+    for part in sorted(old.parts(gone.key)):
         for node in sorted(new_names(old, part)):
             # Only a node nothing in NEW provides: a definition in NEW (the same message from a Custom API),
             # a declared dependency or a plug-in package that may hold the type all mean it is still there.
