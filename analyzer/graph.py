@@ -477,6 +477,13 @@ def node_keys(node) -> list[str]:
     return keys
 
 
+
+def candidate_keys(node) -> list[str]:
+    """Component keys a MissingDependency node may stand for: ``node_keys``, and the key the reader gives a
+    root component of a kind the model does not describe (``other:<type>:<id or schema name>``)."""
+    others = [f"other:{node.type}:{v}" for v in (node.id, (node.schema_name or "").lower()) if v]
+    return others + node_keys(node)
+
 def build_graph(solutions: list[Solution], code: Iterable[CodeFile] = ()) -> DependencyGraph:
     """``code``: source files outside the solutions (``--sources``); each solution's own scripts are in
     ``Solution.code``."""

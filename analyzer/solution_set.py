@@ -30,7 +30,7 @@ from analyzer.graph import (
     USES_ACTIVITY,
     USES_CONNECTION,
     DependencyGraph,
-    node_keys,
+    candidate_keys,
 )
 from analyzer.model import DependencyNode, Entity, Solution
 from analyzer.platform import component_type_label
@@ -192,13 +192,6 @@ def _edge_reason(graph: DependencyGraph, source: str, edge: str, target: str, me
 
 
 # --- MissingDependencies ---------------------------------------------------------------------------
-
-def candidate_keys(node: DependencyNode) -> list[str]:
-    """Component keys a MissingDependency node may stand for; the reader keeps root components of kinds the
-    model does not describe as ``other:<type>:<id or schema name>``."""
-    others = [f"other:{node.type}:{v}" for v in (node.id, (node.schema_name or "").lower()) if v]
-    return others + node_keys(node)
-
 
 def named_solution(node: DependencyNode) -> tuple[str, str] | None:
     """(name, version) of the solution a Required names, None for "Active" or no solution."""

@@ -1,4 +1,4 @@
-from analyzer.graph import node_keys
+from analyzer.graph import candidate_keys
 from analyzer.model import DependencyNode, Entity, OptionSet, OtherComponent, Solution, WebResource
 from analyzer.platform import ComponentType, component_type_label
 from analyzer.rule import ComponentSummary, RuleContext, Severity, rule
@@ -14,12 +14,6 @@ _OF_TABLE = {ComponentType.ATTRIBUTE, ComponentType.SAVED_QUERY, ComponentType.S
 def type_label(node: DependencyNode) -> str:
     return component_type_label(node.type)
 
-
-def candidate_keys(node: DependencyNode) -> list[str]:
-    """Component keys the node may stand for: ``<kind>:<id>`` and ``<kind>:<name>``."""
-    # Root components of kinds the model does not describe are kept as ``other:<type>:<id or schema name>``.
-    others = [f"other:{node.type}:{v}" for v in (node.id, (node.schema_name or "").lower()) if v]
-    return others + node_keys(node)
 
 class Shipped:
     """What every analyzed solution ships, by the identities a MissingDependency uses where component keys do
