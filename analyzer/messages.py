@@ -24,6 +24,11 @@ BY_NAME = "name"  # a name only: nothing analyzed defines it and the id (if any)
 UNKNOWN = "unknown"  # an id that names nothing, with no usable name
 
 
+# Publisher prefixes of Microsoft's first-party apps (Dynamics 365, Power Pages): their messages are expected in
+# every target environment. The default of the rules' ``trusted-prefixes`` option (DV401, DV601), kept here once.
+FIRST_PARTY_PREFIXES = ("msdyn", "mspp", "adx")
+
+
 def message_key(name: str) -> str:
     return f"sdk_message:{name.lower()}"
 

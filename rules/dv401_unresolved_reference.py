@@ -8,6 +8,7 @@ from analyzer.graph import (
     UNRESOLVED,
     USES_ACTIVITY,
 )
+from analyzer.messages import FIRST_PARTY_PREFIXES
 from analyzer.model import CustomApi, Step, Workflow
 from analyzer.names import split_qualified_name, type_identity
 from analyzer.rule import RuleContext, Severity, rule
@@ -101,7 +102,7 @@ def _type_label(name: str, aqn: str | None) -> str:
       fix="Add the referenced component to the solution, import the solution that contains it first and declare "
           "it, or fix the reference.",
       tags={"dependency", "import", "step", "flow", "custom-api"},
-      options={"trusted-prefixes": ["msdyn", "mspp", "adx"]})
+      options={"trusted-prefixes": list(FIRST_PARTY_PREFIXES)})
 def check(ctx: RuleContext):
     """## What it does
     Finds references that resolve to nothing: a plug-in step on a custom message, a cloud flow

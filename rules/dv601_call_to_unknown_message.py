@@ -1,4 +1,5 @@
 from analyzer.graph import DECLARED
+from analyzer.messages import FIRST_PARTY_PREFIXES
 from analyzer.rule import RuleContext, Severity, rule
 
 from ._code_calls import caller_of, resolved_calls, told
@@ -9,7 +10,7 @@ from ._code_calls import caller_of, resolved_calls, told
       fix="Correct the message name in the code, or add the Custom API or custom process action that defines it "
           "(or the solution that does) to the analysis.",
       tags={"code", "action", "custom-api"},
-      options={"trusted-prefixes": ["msdyn", "mspp", "adx"]})
+      options={"trusted-prefixes": list(FIRST_PARTY_PREFIXES)})
 def check(ctx: RuleContext):
     """## What it does
     Finds calls in code (script web resources, and the files of `--sources`) to a message whose
