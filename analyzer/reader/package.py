@@ -51,7 +51,17 @@ def _too_big(path: str, member: str, size: int | str, limit: int) -> SolutionErr
                          f"(--max-member-mb {limit // MiB or 1})", path, member)
 
 
-class _SizeCap:
+class _Stream:
+    """A read-only stream wrapper usable in ``with``: subclasses define ``read`` and ``close``."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class _SizeCap(_Stream):
     """Stops a stream at ``limit`` bytes: the size in a zip header or a file's ``stat`` can lie or grow."""
 
     def __init__(self, raw, path: str, member: str, limit: int):
@@ -72,12 +82,6 @@ class _SizeCap:
 
     def close(self) -> None:
         self._raw.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
 
 class Package:
@@ -138,7 +142,7 @@ def _check_member_name(package_path: str, name: str) -> None:
         raise SolutionError(f"refusing member name with '..': {name!r}", package_path)
 
 
-class _CountingReader:
+class _CountingReader(_Stream):
     """Wraps a zip member stream and stops at the declared size or the ratio limit.
 
     The sizes in a zip's central directory can lie; counting what is really inflated is
@@ -164,12 +168,6 @@ class _CountingReader:
 
     def close(self) -> None:
         self._raw.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
 
 class ZipPackage(Package):
@@ -240,7 +238,7 @@ class ZipPackage(Package):
         self._file.close()
 
 
-class _GuardedStream:
+class _GuardedStream(_Stream):
     """Turns zlib/CRC errors from a truncated or corrupt member into a SolutionError."""
 
     def __init__(self, inner: _CountingReader, package: Package, member: str):
@@ -258,12 +256,6 @@ class _GuardedStream:
 
     def close(self) -> None:
         self._inner.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
 
 class DirPackage(Package):
