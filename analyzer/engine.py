@@ -16,7 +16,7 @@ from analyzer.config import Suppression
 from analyzer.diff import DiffResult, diff_solutions
 from analyzer.errors import SolutionError, SolutionErrors
 from analyzer.graph import DependencyGraph, build_graph
-from analyzer.model import CodeFile, Solution, WebResource
+from analyzer.model import CodeFile, Solution, WebResource, version_key
 from analyzer.reader import Limits, load, read_mapping
 from analyzer.registry import Registry, discover
 from analyzer.result import AnalysisResult, RuleError
@@ -54,9 +54,9 @@ def run_rules(solutions: list[Solution], rules: Iterable[Rule], *, graph: Depend
     return result
 
 
-def _version_key(s: Solution) -> tuple:
-    parts = [int(p) if p.isdigit() else 0 for p in s.version.split(".")]
-    return (parts, s.path)
+def _age(s: Solution) -> tuple:
+    """Orders packages oldest to newest by version (the path breaks ties, so the choice is stable)."""
+    return (version_key(s.version) or (), s.path)
 
 
 def contexts(solutions: list[Solution]) -> list[tuple[list[Solution], set[str]]]:
@@ -73,7 +73,7 @@ def contexts(solutions: list[Solution]) -> list[tuple[list[Solution], set[str]]]
     if all(len(group) == 1 for group in by_name.values()):
         return [(solutions, {s.path for s in solutions})]
     singles = [group[0] for group in by_name.values() if len(group) == 1]
-    newest = {name: max(group, key=_version_key) for name, group in by_name.items() if len(group) > 1}
+    newest = {name: max(group, key=_age) for name, group in by_name.items() if len(group) > 1}
     runs = [(singles + list(newest.values()), {s.path for s in singles})] if singles else []
     for name, group in by_name.items():
         for package in (group if len(group) > 1 else []):

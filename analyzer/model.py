@@ -13,6 +13,15 @@ from typing import ClassVar
 from analyzer.platform import ComponentType, ImageType, Managed, Mode, ProcessCategory, ProcessState, Stage
 
 
+def version_key(version: str) -> tuple[int, ...] | None:
+    """A solution version for comparing: ``1.2.0.3`` as (1, 2, 0, 3), missing parts as 0 (``20260130.2`` is
+    (20260130, 2, 0, 0)); None when a part is not a number, so there is nothing to compare."""
+    parts = version.strip().split(".")
+    if not 1 <= len(parts) <= 4 or not all(p.isdigit() for p in parts):
+        return None
+    return tuple(int(p) for p in parts) + (0,) * (4 - len(parts))
+
+
 def norm_id(value: str | None) -> str | None:
     """``{20BEBB1B-…}`` and ``20bebb1b-…`` are the same id: strip braces, lower-case."""
     if value is None:

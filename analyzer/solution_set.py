@@ -32,7 +32,7 @@ from analyzer.graph import (
     DependencyGraph,
     candidate_keys,
 )
-from analyzer.model import DependencyNode, Entity, Solution
+from analyzer.model import DependencyNode, Entity, Solution, version_key
 from analyzer.platform import component_type_label
 
 # `solution="Name (version)"` on a MissingDependency's Required (FORMAT.md, MissingDependencies).
@@ -236,10 +236,6 @@ def _from_missing_dependencies(solutions: list[Solution], graph: DependencyGraph
                                   f"{named[1]} (MissingDependencies of {solution.unique_name})", declared=True)
 
 
-def _version_key(version: str) -> list[int]:
-    return [int(p) if p.isdigit() else 0 for p in version.split(".")]
-
-
 def _missing(solutions: list[Solution], graph: DependencyGraph, names: list[str]) -> list[MissingSolution]:
     in_set = {n.lower() for n in names}
     versions: dict[str, str] = {}
@@ -250,7 +246,7 @@ def _missing(solutions: list[Solution], graph: DependencyGraph, names: list[str]
             if named is None or named[0].lower() in in_set:
                 continue
             name, version = named
-            if name not in versions or _version_key(version) < _version_key(versions[name]):
+            if name not in versions or (version_key(version) or ()) < (version_key(versions[name]) or ()):
                 versions[name] = version
             needers.setdefault(name, set()).add(_dependent_key(graph, solution, md.dependent))
     return [MissingSolution(n, versions[n], tuple(sorted(needers[n]))) for n in sorted(versions, key=_name_key)]

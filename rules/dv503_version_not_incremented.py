@@ -1,18 +1,10 @@
 from __future__ import annotations
 
-from analyzer.model import Solution
+from analyzer.model import Solution, version_key
 from analyzer.rule import RuleContext, Severity, rule
 
 from ._versions import solution_pairs
 from .dv402_depends_on_unmanaged_layer import solution_summary
-
-
-def version_parts(version: str) -> tuple[int, ...] | None:
-    """``1.2.0.3`` as (1, 2, 0, 3), missing parts as 0; None when a part is not a number (nothing to compare)."""
-    parts = version.strip().split(".")
-    if not 1 <= len(parts) <= 4 or not all(p.isdigit() for p in parts):
-        return None
-    return tuple(int(p) for p in parts) + (0,) * (4 - len(parts))
 
 
 def is_placeholder(parts: tuple[int, ...]) -> bool:
@@ -65,7 +57,7 @@ def check(ctx: RuleContext):
     - https://learn.microsoft.com/dotnet/api/microsoft.xrm.tooling.packagedeployment.crmpackageextentionbase.importaction
     """
     for old, new in solution_pairs(ctx):
-        before, after = version_parts(old.version), version_parts(new.version)
+        before, after = version_key(old.version), version_key(new.version)
         if before is None or after is None or is_placeholder(before) or is_placeholder(after):
             continue
         if after <= before and not export_and_its_source(old, new):
