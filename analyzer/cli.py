@@ -136,6 +136,17 @@ def _inputs(ctx: click.Context, paths: tuple[str, ...]) -> list[str]:
     return expand(paths, ctx.obj["exclude"])
 
 
+def _keep_inputs(outputs, packages: list[str], *files, config=None, baseline_is_input: bool = True) -> None:
+    """No -o may name an input or a path inside one (analyzer.paths.refuse_writing_inputs): the packages, the
+    flags' files and folders, the configuration file and the files and folders it names."""
+    from analyzer.paths import refuse_writing_inputs
+    named = [*packages, *files]
+    if config is not None:
+        named += [config.path, config.map_file, *config.sources]
+        named += [config.baseline] if baseline_is_input else []
+    refuse_writing_inputs(outputs, named)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
@@ -152,6 +163,7 @@ def inventory(ctx: click.Context, paths: tuple[str, ...], fmt: str, output: str 
     from analyzer.graph import build_graph
     from analyzer.report.inventory import FORMATS
     with _errors(ctx.obj["debug"]):
+        _keep_inputs([output], _inputs(ctx, paths), map_file, *sources)
         solutions = _load_all(ctx, paths, map_file=map_file)
         graph = build_graph(solutions, _code(solutions, list(sources)))
         buffer = io.StringIO()
@@ -294,7 +306,9 @@ def check(ctx: click.Context, paths, fail_on, select, ignore, rule_options, jobs
     with _errors(ctx.obj["debug"]):
         config = _config(config_path)
         options = _rule_options(config, rule_options)
-        result = analyze(_inputs(ctx, paths), select=_selection(select, config.select),
+        packages = _inputs(ctx, paths)
+        _keep_inputs(report["outputs"], packages, config_path, baseline_path, map_file, *sources, config=config)
+        result = analyze(packages, select=_selection(select, config.select),
                          ignore=_split(ignore) or config.ignore,
                          options=options, severities=config.severities, jobs=jobs, limits=ctx.obj["limits"],
                          suppress=config.suppress, baseline=_baseline(baseline_path, config),
@@ -370,7 +384,9 @@ def baseline(ctx: click.Context, paths, output, config_path, rule_options) -> No
     from analyzer.engine import analyze
     with _errors(ctx.obj["debug"]):
         config = _config(config_path)
-        result = analyze(_inputs(ctx, paths), select=config.select, ignore=config.ignore,
+        packages = _inputs(ctx, paths)
+        _keep_inputs([output], packages, config_path, config=config, baseline_is_input=False)
+        result = analyze(packages, select=config.select, ignore=config.ignore,
                          options=_rule_options(config, rule_options), limits=ctx.obj["limits"],
                          suppress=config.suppress, on_loaded=gc.freeze, map_file=config.map_file)
         if result.errors:
@@ -451,6 +467,8 @@ def graph(ctx: click.Context, paths, fmt, output, focus, depth, direction, kinds
     with _errors(ctx.obj["debug"]):
         config = _config(config_path)
         map_file = map_file or config.map_file
+        _refuse_binary_on_terminal(fmt, output)
+        _keep_inputs([output], _inputs(ctx, paths), config_path, map_file, *sources, config=config)
         if findings:
             result = analyze(_inputs(ctx, paths), limits=ctx.obj["limits"], on_loaded=gc.freeze, map_file=map_file,
                              sources=list(sources) or config.sources)
@@ -470,6 +488,12 @@ def graph(ctx: click.Context, paths, fmt, output, focus, depth, direction, kinds
                 write_atomic_bytes(output, data)
         else:
             sys.stdout.buffer.write(data)
+
+
+def _refuse_binary_on_terminal(fmt: str, output: str | None) -> None:
+    """PNG bytes on a terminal are noise that can leave it in a strange state: a file or a pipe only."""
+    if fmt == "png" and not output and sys.stdout.isatty():
+        raise SolutionError("--format png writes binary data: give -o FILE or redirect stdout to a file")
 
 
 def _diagram_kinds(graph, kinds: str | None, all_kinds: bool):
@@ -537,8 +561,9 @@ def diff_command(ctx: click.Context, old, new, with_paths, fail_on, select, igno
     from analyzer.report import DIFF_FORMATS
     with _errors(ctx.obj["debug"]):
         config = _config(config_path)
-        result = diff_analysis(_inputs(ctx, (old,)), _inputs(ctx, (new,)),
-                               with_paths=_inputs(ctx, with_paths) if with_paths else (),
+        olds, news, withs = _inputs(ctx, (old,)), _inputs(ctx, (new,)), _inputs(ctx, with_paths) if with_paths else []
+        _keep_inputs(report["outputs"], [*olds, *news, *withs], config_path, baseline_path, map_file, config=config)
+        result = diff_analysis(olds, news, with_paths=withs,
                                select=_selection(select, config.select),
                                ignore=_split(ignore) or config.ignore, options=_rule_options(config, rule_options),
                                severities=config.severities, suppress=config.suppress,
@@ -567,6 +592,7 @@ def order_command(ctx: click.Context, paths, fmt: str, output: str | None) -> No
     """
     from analyzer.order import plan, to_json, to_text
     with _errors(ctx.obj["debug"]):
+        _keep_inputs([output], _inputs(ctx, paths))
         found = plan(_load_all(ctx, paths))
         _emit(to_json(found) if fmt == "json" else to_text(found), output)
         sys.exit(EXIT_FINDINGS if found.order is None else EXIT_CLEAN)

@@ -99,3 +99,20 @@ def is_solution_folder(folder: str) -> bool:
 def _excluded(path: str, patterns: list[str]) -> bool:
     posix = os.path.normpath(path).replace(os.sep, "/")
     return any(fnmatch.fnmatch(posix, p) or fnmatch.fnmatch(os.path.basename(posix), p) for p in patterns)
+
+
+def refuse_writing_inputs(outputs: Iterable[str | None], inputs: Iterable[str | None]) -> None:
+    """The one decision on where dvsa may write: an output path that is an input (a package, the mapping file,
+    the configuration, the baseline) or lies inside one (an unpacked package, a --sources folder) is refused with
+    a SolutionError naming both, before anything is read or written. Real paths are compared, so a symbolic
+    link or ``..`` does not hide an input. ``None`` and ``-`` (stdout) are not files."""
+    real_inputs = [(given, os.path.realpath(given)) for given in inputs if given]
+    for output in outputs:
+        if not output or output == "-":
+            continue
+        real = os.path.realpath(output)
+        for given, real_input in real_inputs:
+            if real == real_input or real.startswith(real_input.rstrip(os.sep) + os.sep):
+                what = "is" if real == real_input else "is inside"
+                raise SolutionError(f"the output {what} an input ({given}), which dvsa never overwrites: "
+                                    "write it to another path", output)

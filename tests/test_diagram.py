@@ -3,6 +3,7 @@ focus and size limits. Expected keys and names come from fixtures/solutions/cont
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -47,7 +48,8 @@ def _mermaid(text: str) -> tuple[dict[str, str], set[tuple[str, str]]]:
     for line in text.splitlines():
         line = line.strip()
         if line.startswith("%% "):
-            pending = line[3:]
+            pending = html.unescape(line[3:].replace("#", "&#").replace("&#quot;", "&quot;").replace("&#lt;", "&lt;")
+                                    .replace("&#gt;", "&gt;").replace("&#amp;", "&amp;"))
         elif (m := re.match(r"^(n\d+)[\[\(\{]", line)) and pending:
             ids[m.group(1)] = pending
             pending = None
@@ -90,13 +92,13 @@ def test_labels_are_names_people_know(result):
 def test_dot_shows_state_origin_findings_and_clusters(result):
     dot = render(view(result.graph, result.findings), "dot")
     line = {m.group(1): m.group(0) for m in re.finditer(r'^\s*"([^"]+)" \[.*$', dot, re.MULTILINE)}
-    assert "dashed" in line["workflow/d459c2fa-6f3c-f011-a5d1-7c1e5201cb90"]  # Draft action
-    assert "dashed" not in line["workflow/a92d91b0-dc3c-f011-a5d1-7c1e52a97694"]  # contoso_SubmitRequest, active
-    assert 'Update\\nmessage (platform)' in line["sdk_message/update"] and "grey" in line["sdk_message/update"]
-    assert "declared missing" in line["connection_reference/contoso_sharedoffice365_9f2c1"]
-    assert 'color="#c62828"' in line["step/200c9d3d-bc13-4ca3-ae55-beca89530389"]  # DV101 error outline
-    assert "subgraph cluster_ContosoApprovals" in dot
-    assert 'subgraph "cluster_plugin_assembly/e9722f24-8461-4e80-8d1b-2bc8ba9df7e3"' in dot
+    assert "dashed" in line["workflow:d459c2fa-6f3c-f011-a5d1-7c1e5201cb90"]  # Draft action
+    assert "dashed" not in line["workflow:a92d91b0-dc3c-f011-a5d1-7c1e52a97694"]  # contoso_SubmitRequest, active
+    assert 'Update\\nmessage (platform)' in line["sdk_message:update"] and "grey" in line["sdk_message:update"]
+    assert "declared missing" in line["connection_reference:contoso_sharedoffice365_9f2c1"]
+    assert 'color="#c62828"' in line["step:200c9d3d-bc13-4ca3-ae55-beca89530389"]  # DV101 error outline
+    assert 'subgraph cluster_s1 {\n\t\tgraph [label="ContosoApprovals"' in dot
+    assert 'subgraph cluster_s1_a0 {\n\t\t\tgraph [label="assembly Contoso.Approvals.Plugins"' in dot
     assert 'label="registered on"' in dot and 'label="handled by"' in dot and 'label="runs activity"' in dot
     assert "subgraph cluster_legend" in dot and '"legend/action"' in dot and '"legend/error"' in dot
 
@@ -221,7 +223,7 @@ def test_hostile_names_stay_inside_their_labels():
     root = etree.fromstring(render(v, "graphml").encode("utf-8"))  # control characters and the lone surrogate dropped
     assert len(root.findall(".//{http://graphml.graphdrawing.org/xmlns}node")) == 2
     assert json.loads(render(v, "json"))["nodes"][1]["solution"] == 'Sol"ution'
-    dot_line = next(line for line in render(v, "dot").splitlines() if line.strip().startswith('"workflow/w1" ['))
+    dot_line = next(line for line in render(v, "dot").splitlines() if line.strip().startswith('"workflow:w1" ['))
     assert '\\"A\\"' in dot_line and "\\\\F G" in dot_line  # quotes escaped, backslash literal, newline a space
 
 

@@ -48,8 +48,8 @@ from analyzer.graph import (
     WATCHES_COLUMN,
     DependencyGraph,
 )
-from analyzer.model import Entity, PluginType, Step, StepImage, Workflow
-from analyzer.platform import ProcessCategory, ProcessState
+from analyzer.model import Entity, OtherComponent, PluginType, Step, StepImage, Workflow
+from analyzer.platform import ComponentType, ProcessCategory, ProcessState
 from analyzer.rule import Finding, Severity
 
 DEFAULT_MAX_NODES = 300  # `max-diagram-nodes` in [tool.dvsa]; beyond it a picture is a hairball
@@ -96,12 +96,16 @@ LOOKS = {
     "view": Look("view", "box3d", "#eeeeee"),
     "column": Look("column", "cylinder", "#f8f8f8"),
     "connection_reference": Look("connection reference", "parallelogram", "#e4f1d3"),
+    "site_map": Look("site map", "box3d", "#e3edf7"),
+    "app_module": Look("model-driven app", "box3d", "#d6e4f5"),
     "other": Look("other component", "box", "#ffffff"),
     "external": Look("not in the analyzed solutions", "box", "#f2f2f2"),
 }
 _CATEGORY_KIND = {ProcessCategory.ACTION: "action", ProcessCategory.CLOUD_FLOW: "cloud_flow",
                   ProcessCategory.DESKTOP_FLOW: "cloud_flow", ProcessCategory.BUSINESS_RULE: "business_rule",
                   ProcessCategory.BPF: "bpf"}
+# The root components the model keeps as OtherComponent that a diagram still names by their kind.
+_OTHER_KIND = {ComponentType.SITE_MAP.code: "site_map", ComponentType.MODEL_DRIVEN_APP.code: "app_module"}
 EXTERNAL_TEXT = {PLATFORM: "platform", DECLARED: "declared missing", UNRESOLVED: "unresolved",
                  PACKAGED: "in a plug-in package"}
 SEVERITY_COLOUR = {Severity.ERROR: "#c62828", Severity.WARNING: "#e67e00", Severity.NOTE: "#1f6fb2"}
@@ -303,6 +307,8 @@ def _look(c, kind: str) -> str:
     if isinstance(c, Workflow):
         category = ProcessCategory(c.category) if c.category is not None else None
         return _CATEGORY_KIND.get(category, "workflow")
+    if isinstance(c, OtherComponent) and c.type_code in _OTHER_KIND:
+        return _OTHER_KIND[c.type_code]
     return kind if kind in LOOKS else "other"
 
 
@@ -373,7 +379,7 @@ def render(v: View, fmt: str) -> str | bytes:
     """The view in one of FORMATS: text, or bytes for SVG and PNG (drawn by Graphviz's ``dot``)."""
     from analyzer.diagram import data, dot, mermaid  # the format modules build on this one
     if fmt == "dot":
-        return dot.to_digraph(v).source
+        return dot.to_source(v)
     if fmt in ("svg", "png"):
         return dot.render(v, fmt)
     if fmt == "mermaid":

@@ -1,9 +1,11 @@
 """A ``View`` as a Mermaid ``flowchart``, which GitHub renders in Markdown, issues and pull requests.
 
 Node ids are ``n0``, ``n1``… in key order (a key's colon and dots are not id characters); the key
-itself is kept in a ``%%`` comment above each node. Labels are quoted with Mermaid's entity codes
-for the characters that would end them. Mermaid refuses diagrams over 50,000 characters
-(``maxTextSize``) or 500 edges (``maxEdges``), the defaults GitHub renders with:
+itself is kept in a ``%%`` comment above each node, escaped like a label. Labels are quoted with
+Mermaid's entity codes for the characters that would end them; nothing from the package is written
+raw, so a name cannot start a statement (a newline before ``click n0 call …``), a directive
+(``%%{init: …}%%``, which Mermaid finds anywhere in the text) or a style. Mermaid refuses diagrams
+over 50,000 characters (``maxTextSize``) or 500 edges (``maxEdges``), the defaults GitHub renders with:
 https://mermaid.js.org/config/schema-docs/config-properties-maxtextsize.html,
 https://mermaid.js.org/config/schema-docs/config-properties-maxedges.html. Past either, the
 output is refused with a hint rather than written for GitHub to show as an error.
@@ -18,12 +20,13 @@ from analyzer.errors import SolutionError
 
 MAX_TEXT = 50_000
 MAX_EDGES = 500
-_ENTITIES = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "`": "#96;",
+_ENTITIES = {"#": "#35;", "%": "#37;", "\\": "#92;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "`": "#96;",
              "[": "#91;", "]": "#93;", "|": "#124;", "{": "#123;", "}": "#125;"}
 
 
 def escape(text: str) -> str:
-    """Text safe inside a quoted Mermaid label: entity codes for quote, brackets, pipes, ``#`` and markup."""
+    """Text safe inside a quoted Mermaid label or a comment: one line (control characters dropped), entity codes
+    for quote, brackets, braces, pipes, ``#``, ``%`` and markup."""
     return "".join(_ENTITIES.get(ch, ch) for ch in text if ch.isprintable())
 
 
@@ -65,7 +68,7 @@ def _node(n: Node, ids: dict[str, str], indent: str) -> str:
     opening, closing = _shape(n)
     css = "external" if n.external else n.look
     # Mermaid comments must stand on their own line.
-    return f'{indent}%% {n.key}\n{indent}{ids[n.key]}{opening}"{label}"{closing}:::{css}'
+    return f'{indent}%% {escape(n.key)}\n{indent}{ids[n.key]}{opening}"{label}"{closing}:::{css}'
 
 
 def _shape(n: Node) -> tuple[str, str]:

@@ -12,10 +12,11 @@ The diagram is drawn by the caller (``analyzer.diagram`` is a sibling layer) and
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass
 from html import escape
+
+from lxml import etree
 
 from analyzer import __version__
 from analyzer.contracts import Contract, contract_of
@@ -278,17 +279,37 @@ def _inventory(result: AnalysisResult) -> str:
 
 # --- diagram --------------------------------------------------------------------------------------
 
-_ACTIVE_SVG = re.compile(r"<script|<foreignobject|<iframe|\son[a-z]+\s*=|javascript:|(?:xlink:)?href\s*=\s*[\"']?"
-                         r"(?:https?:|//|data:)", re.IGNORECASE)
+# What Graphviz draws a diagram with. Anything else (a link from a tooltip or URL, an image, script,
+# foreignObject, style) is refused, whatever the text says: a name reading "javascript:" is only text.
+_SVG = "{http://www.w3.org/2000/svg}"
+_SVG_ELEMENTS = frozenset({"svg", "g", "title", "text", "path", "polygon", "polyline", "ellipse"})
+_SVG_REFUSED_ATTRIBUTES = frozenset({"href", "src", "style"})
 
 
 def _inline_svg(text: str) -> str | None:
-    """The ``<svg>`` element without Graphviz's XML prolog; None when it holds anything that could run
-    or fetch (Graphviz escapes labels, so this only trips on an SVG that did not come from it)."""
-    start = text.find("<svg")
-    if start < 0 or _ACTIVE_SVG.search(text):
+    """The ``<svg>`` element, parsed (no DTD, no entities, no network) and written again without Graphviz's
+    prolog and comments; None when it holds anything but shapes and text: an element outside
+    ``_SVG_ELEMENTS``, an event handler, a namespaced (``xlink:``) or loading attribute, an outside ``url()``."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+                             remove_comments=True, remove_pis=True)
+    try:
+        root = etree.fromstring(text.encode("utf-8"), parser)
+    except (etree.XMLSyntaxError, ValueError):
         return None
-    return text[start:]
+    return etree.tostring(root, encoding="unicode") if all(_inert(el) for el in root.iter()) else None
+
+
+def _inert(el) -> bool:
+    if not isinstance(el.tag, str) or not el.tag.startswith(_SVG) or el.tag[len(_SVG):] not in _SVG_ELEMENTS:
+        return False  # an entity reference, or an element that is not a plain SVG shape or text
+    return all(not name.startswith("{") and name.lower() not in _SVG_REFUSED_ATTRIBUTES
+               and not name.lower().startswith("on") and _local_url(value)
+               for name, value in el.attrib.items())
+
+
+def _local_url(value: str) -> bool:
+    """Only ``url(#id)`` (a gradient in the same picture) may appear in a value: nothing is fetched."""
+    return all(part.lstrip().startswith("#") for part in value.lower().split("url(")[1:])
 
 
 def _diagram(diagram: Diagram | None) -> str:
