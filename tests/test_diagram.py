@@ -239,3 +239,162 @@ def test_mermaid_past_what_github_renders_is_refused():
     with pytest.raises(SolutionError, match="over what GitHub renders"):
         render(v, "mermaid")
     assert render(v, "dot").count(" -> ") == 501  # the other formats have no such limit
+
+
+# --- hostile names through every writer (issue 19) and the corpus through Graphviz (issue 18) ---------------------
+
+HTML_LABEL = '<<TABLE><TR><TD HREF="javascript:alert(1)">x</TD></TR></TABLE>>'  # a Graphviz HTML-like label
+IMAGE_LABEL = '<<IMG SRC="/etc/hostname"/>>'  # makes `dot` open a local file
+MERMAID_STATEMENTS = 'Sol\nclick n0 call alert(1)\n%%{init: {"securityLevel":"loose"}}%%\nstyle n0 fill:#f00'
+TOKEN = "Version=1.0.0.0, Culture=neutral, PublicKeyToken=0123456789abcdef"
+
+
+def _xml_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _hostile_package():
+    """A package whose every name is an attack on a diagram syntax: the solution's unique name an HTML-like label
+    ending in a backslash, an action's message holding ':' and ending in '\\', a step name that starts Mermaid
+    statements on new lines, an image label in a plug-in type, and a site map and an app whose names hold
+    ``kind:id`` colons (their keys are other:62:… and other:80:…)."""
+    from analyzer import builder as b
+    plugin = b.PluginType("e0190000-0000-4000-8000-000000000001", f"Contoso.{IMAGE_LABEL}", name=IMAGE_LABEL)
+    assembly = b.PluginAssembly("c0190000-0000-4000-8000-000000000001", f"Contoso.Plugins{HTML_LABEL}, {TOKEN}",
+                                (plugin,))
+    message = "d0190000-0000-4000-8000-000000000001"
+    action = b.action("a0190000-0000-4000-8000-000000000001", HTML_LABEL, "Do:It\\", message)
+    step = b.Step("b0190000-0000-4000-8000-000000000001", MERMAID_STATEMENTS + "\\", message,
+                  assembly.type_name(plugin.class_name), plugin_type_id=plugin.id)
+    site_map = (f'<?xml version="1.0" encoding="utf-8"?>\n<AppModuleSiteMap><SiteMapUniqueName>other:62:x'
+                f'{_xml_text(HTML_LABEL)}</SiteMapUniqueName><SiteMap><Area Id="a"><Group Id="g"><SubArea Id="s" '
+                f'Url="$webresource:contoso_/help.html"/></Group></Area></SiteMap></AppModuleSiteMap>\n')
+    app = (f'<?xml version="1.0" encoding="utf-8"?>\n<AppModule><UniqueName>app:80:{_xml_text(IMAGE_LABEL)}'
+           f'</UniqueName></AppModule>\n')
+    return b.Package(b.Manifest(HTML_LABEL + "\\"), workflows=(action,), assemblies=(assembly,), steps=(step,),
+                     files=(("AppModuleSiteMaps/x/AppModuleSiteMap.xml", site_map.encode()),
+                            ("AppModules/x/AppModule.xml", app.encode())))
+
+
+@pytest.fixture(scope="module", params=["zip", "unpacked"])
+def hostile(request, tmp_path_factory):
+    folder = tmp_path_factory.mktemp(f"hostile_{request.param}")
+    package = _hostile_package()
+    return package.write_zip(folder / "hostile.zip") if request.param == "zip" else package.write_folder(folder / "p")
+
+
+def _graph(invoke, path, fmt: str, *args) -> str:
+    return invoke(0, ["graph", path, "--format", fmt, "--all-kinds", *args]).output
+
+
+def test_hostile_names_are_read_as_written(invoke, hostile):
+    """The attack reaches the writers: the names are in the data as the package spells them."""
+    doc = json.loads(_graph(invoke, hostile, "json"))
+    names = {n["name"] for n in doc["nodes"]}
+    assert {f"Contoso.Plugins{HTML_LABEL}", f"Contoso.{IMAGE_LABEL}", "contoso_Do:It\\", f"other:62:x{HTML_LABEL}",
+            f"{MERMAID_STATEMENTS}\\ (PostOperation, sync)"} <= names
+    assert {n["solution"] for n in doc["nodes"]} >= {HTML_LABEL + "\\"}
+    looks = {n["key"]: n["look"] for n in doc["nodes"] if n["kind"] == "other"}
+    assert looks == {f"other:62:other:62:x{HTML_LABEL.lower()}": "site_map",
+                     f"other:80:app:80:{IMAGE_LABEL.lower()}": "app_module"}
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
+def test_hostile_dot_parses_as_plain_labels(invoke, hostile):
+    """Graphviz reads the DOT without a word, and draws one node per component: no node:port phantom, and
+    every name as text (SVG <text>), never an HTML table, a link or an image."""
+    import subprocess
+    source = _graph(invoke, hostile, "dot")
+    drawn = subprocess.run(["dot", "-Tsvg"], input=source.encode(), capture_output=True, check=True)
+    assert drawn.stderr == b""
+    svg = drawn.stdout.decode()
+    assert "<a" not in svg and "xlink:href" not in svg and "<image" not in svg
+    root = etree.fromstring(drawn.stdout)
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    keys = {n["key"] for n in json.loads(_graph(invoke, hostile, "json"))["nodes"]}
+    titles = {t.text for t in root.findall(".//s:g[@class='node']/s:title", ns)}
+    assert {t for t in titles if not t.startswith("legend/")} == {k.replace("\\", "\\\\") for k in keys}
+    texts = "\n".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+    assert 'HREF="javascript:alert(1)"' in texts and "site map" in texts and "model-driven app" in texts
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
+def test_hostile_svg_and_html_report_have_no_active_content(invoke, hostile, tmp_path):
+    """`graph --format svg` and the HTML report used to end in "internal error: CalledProcessError" on these
+    names; now they draw them, and neither holds a link, an image or a script from the package."""
+    invoke(0, ["graph", hostile, "--format", "svg", "-o", tmp_path / "g.svg"])
+    svg = (tmp_path / "g.svg").read_text(encoding="utf-8")
+    assert "<a" not in svg and "xlink:href" not in svg and "<image" not in svg and "contoso_Do:It\\" in svg
+    invoke(0, ["check", hostile, "--format", "html", "-o", tmp_path / "r.html"])
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    figure = page[page.index('<figure class="diagram"'):page.index("</figure>")]
+    assert "<svg" in figure and "xlink:href" not in figure and "<image" not in figure and "<a " not in figure
+    assert "javascript:alert(1)" in figure  # as text in a <text> element, HTML-escaped by Graphviz
+
+
+def test_hostile_mermaid_keeps_each_name_in_one_label(invoke, hostile):
+    text = _graph(invoke, hostile, "mermaid")
+    lines = text.splitlines()
+    assert not [line for line in lines if re.match(r"\s*(click|%%\{|%%\s*\{)", line)]
+    assert "%%{" not in text and "<TABLE" not in text and "<IMG" not in text and "\\" not in text
+    ours = re.compile(r"\s*style n\d+ (stroke|stroke-width|stroke-dasharray)[-:#0-9a-z ,]*$")
+    assert all(ours.match(line) for line in lines if line.strip().startswith("style"))
+    for line in lines:  # a label opens and closes on its line; a comment holds no quote
+        assert line.count('"') in (0, 2), line
+    step = next(line for line in lines if "click n0 call alert(1)" in line)
+    assert step.strip().startswith("n") and step.count('"') == 2  # the whole step name inside one label
+    ids, _edges = _mermaid(text)
+    assert len(ids) == len(json.loads(_graph(invoke, hostile, "json"))["nodes"])
+
+
+def test_hostile_graphml_and_json_are_valid(invoke, hostile):
+    doc = json.loads(_graph(invoke, hostile, "json"))
+    root = etree.fromstring(_graph(invoke, hostile, "graphml").encode("utf-8"))
+    nodes = root.findall(".//{http://graphml.graphdrawing.org/xmlns}node")
+    assert [n.get("id") for n in nodes] == [n["key"] for n in doc["nodes"]]
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
+def test_png_is_refused_on_a_terminal_and_written_to_a_pipe(tmp_path):
+    """Binary on a terminal: one line and exit 2; stdout redirected to a file: the PNG."""
+    import pty
+    import subprocess
+    import sys
+    command = [sys.executable, "-m", "analyzer", "graph", str(CONTOSO), "--format", "png", "--no-findings"]
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run(command, stdout=follower, stderr=subprocess.PIPE, cwd=ROOT, timeout=120)
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert done.returncode == 2
+    assert done.stderr.decode() == ("error: --format png writes binary data: give -o FILE or redirect stdout "
+                                    "to a file\n")
+    with (tmp_path / "g.png").open("wb") as fh:
+        subprocess.run(command, stdout=fh, check=True, cwd=ROOT, timeout=120)
+    assert (tmp_path / "g.png").read_bytes().startswith(b"\x89PNG")
+
+
+def _corpus_packages() -> list[str]:
+    from benchmarks.ecosystem import _packages
+    return _packages()
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
+def test_every_corpus_item_draws_without_a_graphviz_warning(corpus):
+    """`dvsa graph` of each real package, as the HTML report draws it, read by Graphviz: no warning (the
+    `other:62:…` keys of #1 and #5 were node:port edges to a phantom `other/62` node) and one SVG node per key."""
+    import subprocess
+
+    from analyzer.engine import load_all
+    from analyzer.graph import build_graph
+    from analyzer.reader import Limits
+    checked = 0
+    for package in _corpus_packages():
+        v = view(build_graph(load_all([str(corpus / package)], Limits())))
+        drawn = subprocess.run(["dot", "-Tsvg"], input=render(v, "dot").encode(), capture_output=True, timeout=120)
+        assert (drawn.returncode, drawn.stderr.decode()) == (0, ""), package
+        titles = re.findall(r'<g id="node\d+" class="node">\s*<title>([^<]*)</title>', drawn.stdout.decode())
+        assert len([t for t in titles if not t.startswith("legend/")]) == len(v.nodes), package
+        checked += 1
+    assert checked >= 40
