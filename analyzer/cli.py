@@ -516,9 +516,12 @@ def _diagram_kinds(graph, kinds: str | None, all_kinds: bool):
 @click.option("--transitive", is_flag=True, help="Follow requirements to the end; each answer gives its path.")
 @click.option("--requires", is_flag=True, help="The other direction: what the component requires.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--limit", type=click.IntRange(0), default=1000, show_default=True, metavar="N",
+              help="List at most N components, nearest first, and count the rest (0: list all).")
 @_sources_option
 @click.pass_context
-def dependents(ctx: click.Context, paths, key: str, transitive: bool, requires: bool, fmt: str, sources) -> None:
+def dependents(ctx: click.Context, paths, key: str, transitive: bool, requires: bool, fmt: str, limit: int,
+               sources) -> None:
     """What blocks deleting a component: everything in the analyzed solutions that requires it."""
     from analyzer.diagram import dependents as answer
     from analyzer.diagram import resolve_one
@@ -527,9 +530,9 @@ def dependents(ctx: click.Context, paths, key: str, transitive: bool, requires: 
         solutions = _load_all(ctx, paths)
         graph = build_graph(solutions, _code(solutions, list(sources)))
         of = resolve_one(graph, key)
-        found = graph.trace(of, requires=requires, transitive=transitive)
-        text = (answer.to_json(graph, of, found, requires, solutions) if fmt == "json"
-                else answer.to_text(graph, of, found, requires, transitive))
+        found, count = answer.find(graph, of, requires=requires, transitive=transitive, limit=limit or None)
+        text = (answer.to_json(graph, of, found, requires, solutions, count) if fmt == "json"
+                else answer.to_text(graph, of, found, requires, transitive, count))
         click.echo(text, nl=False)
 
 

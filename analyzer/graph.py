@@ -292,26 +292,41 @@ class DependencyGraph:
         """What requires ``key`` (or, with ``requires``, what ``key`` requires): (component, path), in path
         length then key order. A path runs the way the edges read, "A requires B": from the dependent to
         ``key``, or from ``key`` to the requirement. Without ``transitive``, only the first step out, where
-        the parts deleted with ``key`` (its message, types, images, parameters) count as ``key`` itself."""
+        the parts deleted with ``key`` (its message, types, images, parameters) count as ``key`` itself.
+        Every whole path: for a long chain, ``trace_tree`` (the paths share their steps) answers in linear size."""
+        via, found = self.trace_tree(key, requires=requires, transitive=transitive)
+        answer = []
+        for k in found:
+            path = [k]
+            while path[-1] != key:
+                path.append(via[path[-1]])
+            answer.append((k, path if not requires else path[::-1]))
+        return answer
+
+    def trace_tree(self, key: str, *, requires: bool = False,
+                   transitive: bool = False) -> tuple[dict[str, str], list[str]]:
+        """``trace`` as a tree: ``via`` maps each component reached (the parts of ``key`` too) to its neighbour
+        on its path toward ``key``, and the list holds what ``trace`` lists, in the same order. Walking ``via``
+        from one of them to ``key`` gives its path; the answer grows with the components, not the paths."""
         step = self.requires if requires else self.dependents
-        paths: dict[str, list[str]] = {key: [key]}
+        via: dict[str, str] = {}
+        depth = {key: 0}
         parts = {key}
         frontier = [key]
         while frontier:
             following = []
             for node in frontier:
                 for other in step(node):
-                    if other in paths or CONTAINS in self._types(node, other, requires):
+                    if other in depth or CONTAINS in self._types(node, other, requires):
                         continue
-                    paths[other] = [*paths[node], other]
+                    via[other], depth[other] = node, depth[node] + 1
                     part = not requires and node in parts and self._types(node, other, requires) <= PART_EDGES
                     if part:
                         parts.add(other)
                     if part or transitive:
                         following.append(other)
             frontier = sorted(following)
-        found = [(k, path if requires else path[::-1]) for k, path in paths.items() if k not in parts]
-        return sorted(found, key=lambda item: (len(item[1]), item[0]))
+        return via, sorted((k for k in via if k not in parts), key=lambda k: (depth[k], k))
 
     def _types(self, node: str, other: str, requires: bool) -> frozenset[str]:
         return self.edge_types(node, other) if requires else self.edge_types(other, node)

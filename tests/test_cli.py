@@ -91,9 +91,8 @@ def test_crashing_rule_exits_2_naming_it(invoke, monkeypatch):
 def test_graph_dot(invoke):
     out = invoke(0, ["graph", DV101]).output
     assert out.startswith("digraph")
-    step = DRAFT_STEP.replace(":", "/")
-    assert f'"{step}" -> "sdk_message/contoso_checkstatus"' in out
-    assert '"sdk_message/contoso_checkstatus" -> "workflow/a1010000-0000-4000-8000-000000000001"' in out
+    assert f'"{DRAFT_STEP}" -> "sdk_message:contoso_checkstatus"' in out  # keys quoted whole: no node:port
+    assert '"sdk_message:contoso_checkstatus" -> "workflow:a1010000-0000-4000-8000-000000000001"' in out
 
 
 def test_graph_unknown_focus_is_a_clean_error(invoke):

@@ -89,3 +89,68 @@ def test_unknown_component_is_a_clean_error(invoke):
     result = invoke(2, ["dependents", CONTOSO, "--of", "contoso_Nothing"])
     assert result.output == ("error: no component 'contoso_Nothing' in the analyzed solutions; "
                              "`dvsa inventory` lists the keys\n")
+
+
+# --- a long chain: the answer is bounded (issue 19: 1,000 actions wrote 49 MB, 10,000 ran out of memory) ----------
+
+CHAIN = 1000
+
+
+def _chain_action(i: int):
+    """Action Step<i> invokes Step<i+1>'s message, so Step<i> requires Step<i+1> through it."""
+    from analyzer import builder as b
+    guid = f"00000004-0000-4000-8000-{i:012x}"
+    call = (f'<mxswa:Workflow><mcwa:InvokeSdkMessageActivity DisplayName="InvokeSdkMessageStep1: next" '
+            f'SdkMessageEntityName="" SdkMessageId="00000005-0000-4000-8000-{i + 1:012x}" '
+            f'SdkMessageName="contoso_Step{i + 1:05d}" SdkMessageRequestSuffix="" /></mxswa:Workflow>')
+    return b.action(guid, f"Step{i:05d}", f"Step{i:05d}", f"00000005-0000-4000-8000-{i:012x}",
+                    xaml=call if i + 1 < CHAIN else None)
+
+
+@pytest.fixture(scope="module")
+def chain(tmp_path_factory):
+    from analyzer import builder as b
+    package = b.Package(b.Manifest("Chain"), workflows=tuple(_chain_action(i) for i in range(CHAIN)))
+    return package.write_zip(tmp_path_factory.mktemp("chain") / "chain.zip")
+
+
+LAST = f"contoso_Step{CHAIN - 1:05d}"
+
+
+def test_a_long_chain_is_answered_in_bounded_size(invoke, chain):
+    """Every action and message before the last action requires it: 2 × 999 components (its own message is a part
+    of it). The default list holds the nearest 1,000 and counts the rest; each path holds at most PATH_KEYS keys."""
+    from analyzer.diagram.dependents import PATH_KEYS
+    result = invoke(0, ["dependents", chain, "--of", LAST, "--transitive", "--format", "json"])
+    assert len(result.output) < 1_500_000  # was 49 MB with every whole path
+    doc = json.loads(result.output)
+    assert (doc["count"], doc["omitted"], len(doc["dependents"])) == (2 * (CHAIN - 1), CHAIN - 2, 1000)
+    of = doc["of"]["key"]
+    hops = {of: 0}
+    for d in doc["dependents"]:
+        assert d["path"][0] == d["key"] and d["path"][1] == d["next"] and len(d["path"]) <= PATH_KEYS
+        assert (len(d["path"]) == d["hops"] + 1) == (d["path"][-1] == of)  # whole, or cut short of `of`
+        if d["next"] in hops:  # the tree: the next step is `of` or a component listed before
+            assert d["hops"] == hops[d["next"]] + 1
+        else:  # `of`'s own message, a part of it: the path shows it whole
+            assert d["path"] == [d["key"], d["next"], of] and d["next"] == f"sdk_message:{LAST.lower()}"
+        hops[d["key"]] = d["hops"]
+    farthest = doc["dependents"][-1]
+    assert farthest["hops"] == 1001 and farthest["key"] == "sdk_message:contoso_step00499"
+
+
+def test_a_long_chain_in_text_and_all_of_it(invoke, chain):
+    from analyzer.diagram.dependents import PATH_KEYS
+    text = invoke(0, ["dependents", chain, "--of", LAST, "--transitive"]).output
+    assert text.startswith(f"{2 * (CHAIN - 1)} component(s) block deleting action {LAST} [Chain]:")
+    assert text.endswith(f"  … and {CHAIN - 2} more, farther away (--limit 0 lists them all)\n")
+    assert len(text) < 1_000_000
+    doc = json.loads(invoke(0, ["dependents", chain, "--of", LAST, "--transitive", "--format", "json",
+                                "--limit", "0"]).output)
+    assert (len(doc["dependents"]), doc["omitted"]) == (2 * (CHAIN - 1), 0)
+    first = doc["dependents"][-1]  # the chain head's message: Step00000's, defined by it, farthest away
+    assert (first["key"], first["hops"]) == ("sdk_message:contoso_step00000", 2 * CHAIN - 1)
+    assert len(first["path"]) == PATH_KEYS
+    few = invoke(0, ["dependents", chain, "--of", LAST, "--transitive", "--limit", "2"]).output.splitlines()
+    assert few[1] == f"  - action contoso_Step{CHAIN - 2:05d} [Chain]: calls (through message {LAST})"
+    assert len(few) == 6 and few[-1] == f"  … and {2 * (CHAIN - 1) - 2} more, farther away (--limit 0 lists them all)"

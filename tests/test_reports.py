@@ -52,6 +52,6 @@ def test_json_findings_are_sorted_and_complete(result):
 
 def test_dot_outlines_nodes_by_worst_finding(result):
     source = to_digraph(result.graph, result.findings).source
-    draft_step = '"step/200c9d3d-bc13-4ca3-ae55-beca89530389"'
+    draft_step = '"step:200c9d3d-bc13-4ca3-ae55-beca89530389"'
     line = next(l for l in source.splitlines() if l.strip().startswith(draft_step + " ["))
-    assert "color=\"#c62828\"" in line and "penwidth=2.5" in line  # DV101 error outline (diagram.SEVERITY_COLOUR)
+    assert "color=\"#c62828\"" in line and 'penwidth="2.5"' in line  # DV101 error outline (diagram.SEVERITY_COLOUR)

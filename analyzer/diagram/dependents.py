@@ -4,20 +4,67 @@ The graph answers (``graph.find``, ``graph.trace``); this module only words the 
 ``{"of": {key, kind, name, solution}, "direction", "dependents": [{key, kind, name, solution, relation, path}]}``
 (with ``--requires`` the list holds what ``of`` requires, and ``direction`` is ``requires``),
 where ``path`` runs the way the edges read ("A requires B"), and ``relation`` is the edge type(s) of
-the path's step next to the listed component. A form or ribbon command that needs a web resource adds
+the path's step next to the listed component. Each entry also has ``next`` (its neighbour on the path toward
+``of``) and ``hops`` (the path's steps); ``count`` is how many were found and ``omitted`` how many of them the
+list leaves out. A form or ribbon command that needs a web resource adds
 ``functions`` (the event handlers or command functions in it); for a web resource or a column,
 ``not_checked`` lists the kinds of reference the analyzer does not read (``graph.not_checked``), so an
 empty list is never taken for "nothing blocks deleting it".
+
+The answer is bounded, because a chain of 1,000 actions has 500,000 path steps (49 MB written) and 10,000 ran
+out of memory: the list holds at most ``limit`` components, nearest first (``--limit``, 0 for all), and a
+``path`` at most ``PATH_KEYS`` keys, those nearest the listed component (a shorter path is whole: ``hops`` + 1
+keys). The paths share their steps as a tree, so the whole path of a listed component is its ``next``, then
+that one's ``next``, … to ``of``; every ``next`` is ``of``, one of its parts, or a component listed before it.
 """
 
 from __future__ import annotations
 
 import json
+from typing import NamedTuple
 
 from analyzer.diagram import RELATION_TEXT, describe
 from analyzer.graph import CALLS_FROM_CODE, CONTAINS, DependencyGraph
 from analyzer.inventory import SCHEMA_VERSION, solution_identity
 from analyzer.model import Form, RibbonCommand, Solution
+
+PATH_KEYS = 12  # a longer path is cut to the keys nearest the listed component
+LIMIT = 1000  # components listed by default; `dvsa dependents --limit 0` lists them all
+
+
+class Dependent(NamedTuple):
+    key: str
+    path: list[str]  # at most PATH_KEYS keys, running the way the edges read; it holds the step next to `key`
+    hops: int  # the whole path's steps
+    next: str  # the neighbour on the path toward `of`
+
+
+def find(graph: DependencyGraph, of: str, *, requires: bool, transitive: bool,
+         limit: int | None = LIMIT) -> tuple[list[Dependent], int]:
+    """The first ``limit`` (None: all) components ``graph.trace`` answers, each with its bounded path, and how
+    many there are in all."""
+    via, found = graph.trace_tree(of, requires=requires, transitive=transitive)
+    depths = {of: 0}
+    listed = []
+    for k in found if limit is None else found[:limit]:
+        walk = [k]
+        while walk[-1] != of and len(walk) < PATH_KEYS:
+            walk.append(via[walk[-1]])
+        listed.append(Dependent(k, walk[::-1] if requires else walk, _depth(via, depths, k), via[k]))
+    return listed, len(found)
+
+
+def _depth(via: dict[str, str], depths: dict[str, int], key: str) -> int:
+    """The steps from ``key`` to ``of``, remembered on the way, so a long chain is walked once."""
+    chain = []
+    while key not in depths:
+        chain.append(key)
+        key = via[key]
+    depth = depths[key]
+    for node in reversed(chain):
+        depth += 1
+        depths[node] = depth
+    return depth
 
 
 def _component(graph: DependencyGraph, key: str) -> dict:
@@ -55,11 +102,13 @@ def _calls(graph: DependencyGraph, path: list[str], requires: bool) -> list[str]
     return [str(call.source) for caller, call, _ref in graph.code_calls(target) if caller == source]
 
 
-def to_json(graph: DependencyGraph, key: str, found: list[tuple[str, list[str]]], requires: bool,
-            solutions: list[Solution] = ()) -> str:
+def to_json(graph: DependencyGraph, key: str, found: list[Dependent], requires: bool,
+            solutions: list[Solution] = (), count: int | None = None) -> str:
+    """``count``: how many components were found in all (``find``), when ``found`` lists fewer."""
     listed = []
-    for k, path in found:
-        entry = {**_component(graph, k), "relation": ",".join(_relation(graph, path, requires)), "path": path}
+    for k, path, hops, step in found:
+        entry = {**_component(graph, k), "relation": ",".join(_relation(graph, path, requires)), "path": path,
+                 "next": step, "hops": hops}
         if functions := _functions(graph, path, requires):
             entry["functions"] = functions
         if calls := _calls(graph, path, requires):
@@ -67,14 +116,15 @@ def to_json(graph: DependencyGraph, key: str, found: list[tuple[str, list[str]]]
         listed.append(entry)
     # One shape for scripts either way; "direction" says which way the list points.
     doc = {"schema_version": SCHEMA_VERSION, "solutions": [solution_identity(s) for s in solutions],
-           "of": _component(graph, key), "direction": "requires" if requires else "required-by", "dependents": listed}
+           "of": _component(graph, key), "direction": "requires" if requires else "required-by", "dependents": listed,
+           "count": len(found) if count is None else count, "omitted": 0 if count is None else count - len(found)}
     if not requires and (unknown := graph.not_checked(key)):
         doc["not_checked"] = list(unknown)
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-def to_text(graph: DependencyGraph, key: str, found: list[tuple[str, list[str]]], requires: bool,
-            transitive: bool) -> str:
+def to_text(graph: DependencyGraph, key: str, found: list[Dependent], requires: bool,
+            transitive: bool, count: int | None = None) -> str:
     of = _where(graph, key)
     unknown = () if requires else graph.not_checked(key)
     tail = f"Not checked (not read from the files): {', '.join(unknown)}.\n" if unknown else ""
@@ -84,19 +134,32 @@ def to_text(graph: DependencyGraph, key: str, found: list[tuple[str, list[str]]]
         if unknown:
             return f"Nothing the analyzer reads blocks deleting {of}.\n{tail}"
         return f"Nothing in the analyzed solutions blocks deleting {of}.\n"
-    count = len(found)
+    count = len(found) if count is None else count
     head = (f"{of} requires {count} component(s){' (following requirements to the end)' if transitive else ''}:"
             if requires else f"{count} component(s) block deleting {of}:")
     lines = [head]
-    for k, path in found:
+    for k, path, hops, _next in found:
         words = ", ".join(RELATION_TEXT.get(r, r.replace("_", " ")) for r in _relation(graph, path, requires))
-        via = path[1:-1]
-        through = f" (through {' → '.join(describe(graph, p) for p in via)})" if via else ""
+        through = _through(graph, path, hops, requires)
         functions = _functions(graph, path, requires) + _calls(graph, path, requires)
         runs = f" ({'; '.join(functions)})" if functions else ""
         lines.append(f"  - {_where(graph, k)}: {words}{runs}{through}")
         lines.append(f"      {k}")
+    if count > len(found):
+        lines.append(f"  … and {count - len(found)} more, farther away (--limit 0 lists them all)")
     return "\n".join(lines) + "\n" + tail
+
+
+def _through(graph: DependencyGraph, path: list[str], hops: int, requires: bool) -> str:
+    """`` (through A → B)``: the components between the listed one and ``of``; on a cut path, the shown ones and
+    how many more steps lead to ``of``."""
+    left = hops + 1 - len(path)  # keys of the whole path not on the cut one (``of`` among them)
+    between = (path[1:-1] if not left else path[1:]) if not requires else (path[1:-1] if not left else path[:-1])
+    names = [describe(graph, p) for p in between]
+    if left:
+        more = f"… {left - 1} more" if left > 1 else None
+        names = [*names, *([more] if more else [])] if not requires else [*([more] if more else []), *names]
+    return f" (through {' → '.join(names)})" if names else ""
 
 
 def _where(graph: DependencyGraph, key: str) -> str:
