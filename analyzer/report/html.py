@@ -15,8 +15,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 from html import escape
-
-from lxml import etree
+from xml.etree import ElementTree
 
 from analyzer import __version__
 from analyzer.contracts import Contract, contract_of
@@ -281,27 +280,32 @@ def _inventory(result: AnalysisResult) -> str:
 
 # What Graphviz draws a diagram with. Anything else (a link from a tooltip or URL, an image, script,
 # foreignObject, style) is refused, whatever the text says: a name reading "javascript:" is only text.
-_SVG = "{http://www.w3.org/2000/svg}"
+_SVG_NS = "http://www.w3.org/2000/svg"
 _SVG_ELEMENTS = frozenset({"svg", "g", "title", "text", "path", "polygon", "polyline", "ellipse"})
 _SVG_REFUSED_ATTRIBUTES = frozenset({"href", "src", "style"})
 
 
 def _inline_svg(text: str) -> str | None:
-    """The ``<svg>`` element, parsed (no DTD, no entities, no network) and written again without Graphviz's
-    prolog and comments; None when it holds anything but shapes and text: an element outside
-    ``_SVG_ELEMENTS``, an event handler, a namespaced (``xlink:``) or loading attribute, an outside ``url()``."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                             remove_comments=True, remove_pis=True)
-    try:
-        root = etree.fromstring(text.encode("utf-8"), parser)
-    except (etree.XMLSyntaxError, ValueError):
+    """The ``<svg>`` element, parsed (the standard library's parser: no DTD is fetched; an SVG declaring
+    entities is refused) and written again without Graphviz's prolog and comments; None when it holds anything
+    but shapes and text: an element outside ``_SVG_ELEMENTS``, an event handler, a namespaced (``xlink:``) or
+    loading attribute, a ``url()`` to anything but the picture itself."""
+    if "<!ENTITY" in text:
         return None
-    return etree.tostring(root, encoding="unicode") if all(_inert(el) for el in root.iter()) else None
+    try:
+        root = ElementTree.fromstring(text)
+    except ElementTree.ParseError:
+        return None
+    if not all(_inert(el) for el in root.iter()):
+        return None
+    ElementTree.register_namespace("", _SVG_NS)  # <svg xmlns="…">, as HTML reads inline SVG, not <ns0:svg>
+    return ElementTree.tostring(root, encoding="unicode")
 
 
-def _inert(el) -> bool:
-    if not isinstance(el.tag, str) or not el.tag.startswith(_SVG) or el.tag[len(_SVG):] not in _SVG_ELEMENTS:
-        return False  # an entity reference, or an element that is not a plain SVG shape or text
+def _inert(el: ElementTree.Element) -> bool:
+    prefix = f"{{{_SVG_NS}}}"
+    if not isinstance(el.tag, str) or not el.tag.startswith(prefix) or el.tag[len(prefix):] not in _SVG_ELEMENTS:
+        return False
     return all(not name.startswith("{") and name.lower() not in _SVG_REFUSED_ATTRIBUTES
                and not name.lower().startswith("on") and _local_url(value)
                for name, value in el.attrib.items())
