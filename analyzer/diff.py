@@ -34,9 +34,19 @@ from analyzer.model import (
     StepImage,
     WebResource,
     Workflow,
+    digest_changes,
 )
 from analyzer.platform import ImageType, Managed, Mode, ProcessMode, Stage, StepTypeAllowed, component_type_label
 from analyzer.result import AnalysisResult
+
+
+
+class Digest(str):
+    """A field whose value is a content digest (a flow's definition, a web resource's content, a form): what
+    it says is that the content changed, not how; reports say "changed", JSON keeps the digests."""
+
+    __slots__ = ()
+
 
 Value = str | int | bool | None | tuple[str, ...]
 Getter = Callable[[Component, DependencyGraph], Value]
@@ -180,6 +190,8 @@ FIELDS: dict[type, tuple[tuple[str, Getter], ...]] = {
     EnvironmentVariable: _NAME + (
         ("type", lambda c, g: c.type),
         ("required", lambda c, g: c.is_required),
+        ("default value", lambda c, g: c.default_value),
+        ("current value", lambda c, g: c.value),
     ),
     WebResource: _NAME + (
         ("display name", lambda c, g: c.display_name),
@@ -300,6 +312,32 @@ def _changes(old: dict[str, Value], new: dict[str, Value]) -> dict[str, tuple[Va
     return {label: (old.get(label), new.get(label)) for label in labels if old.get(label) != new.get(label)}
 
 
+_RECORD = "record"  # the component's own XML record: "definition" when no field says what changed in it
+
+
+def _part_label(part: str, c: Component) -> str:
+    """What a digested part is called: "definition", "content", "form 'Main'", "view 'Active Orders'"."""
+    kind, _, ident = part.partition(":")
+    if isinstance(c, Entity) and kind in ("form", "view"):
+        names = dict(c.forms if kind == "form" else c.views)
+        return f"{kind} '{names.get(ident, ident)}'"
+    return "definition" if part == _RECORD else part
+
+
+def _digest_fields(o: Component, n: Component, fields: dict[str, tuple[Value, Value]],
+                   parts_changed: bool) -> dict[str, tuple[Value, Value]]:
+    """The digested parts that changed (``digest_changes``), beside the fields: a body, a file, a form;
+    the record itself only when no field or part says what changed in it (``parts_changed``: a part shown on
+    this component, a Custom API parameter, changed)."""
+    changed, _one_sided = digest_changes(o, n)
+    before, after = dict(o.digests), dict(n.digests)
+    found = {_part_label(p, n if p in after else o): (Digest(before[p]), Digest(after[p]))
+             for p in changed if p != _RECORD}
+    if (_RECORD in changed or parts_changed) and not fields and not found:
+        found["definition"] = (Digest(before.get(_RECORD, "")), Digest(after.get(_RECORD, "")))
+    return found
+
+
 def _solution_entries(old: list[Solution], new: list[Solution], diff: Diff) -> None:
     """The solutions themselves, by unique name: version, managed flag, publisher."""
     before = {s.unique_name.lower(): s for s in reversed(old)}
@@ -330,6 +368,10 @@ def diff_solutions(old: list[Solution], old_graph: DependencyGraph,
         part_of = _PART_OF.get(type(c))
         return part_of is not None and part_of(c) in parents
 
+    # Parents of a part (a Custom API parameter) added, removed or changed: the parent changed.
+    parents_changed = {_PART_OF[type(c)](c) for key in set(before) | set(after)
+                       if shown_on_parent(c := after.get(key) or before[key])
+                       and (key not in before or key not in after or digest_changes(before[key], after[key])[0])}
     for key in sorted(set(before) | set(after)):
         o, n = before.get(key), after.get(key)
         if shown_on_parent(n or o):
@@ -338,6 +380,9 @@ def diff_solutions(old: list[Solution], old_graph: DependencyGraph,
             diff.added.append(_entry(n))
         elif n is None:
             diff.removed.append(_entry(o))
-        elif fields := _changes(compared_fields(o, old_graph), compared_fields(n, new_graph)):
-            diff.changed.append(_entry(n, fields))
+        else:
+            fields = _changes(compared_fields(o, old_graph), compared_fields(n, new_graph))
+            fields.update(_digest_fields(o, n, fields, key in parents_changed))
+            if fields:
+                diff.changed.append(_entry(n, fields))
     return diff

@@ -52,6 +52,10 @@ class Component:
     name: str
     solution: str
     source: SourceLocation | None = None
+    # What its definition says, hashed by the reader (analyzer/reader/digest.py) as (part, digest): "record" its
+    # own XML record, "definition" a process's XAML or JSON body, "content" a web resource's file, "form:<id>",
+    # "view:<id>" and "ribbon" a table's forms, views and ribbon diff. Compared by ``digest_changes``.
+    digests: tuple[tuple[str, str], ...] = field(default=(), repr=False, compare=False)
 
     @property
     def kind(self) -> str:
@@ -64,6 +68,35 @@ class Component:
     @property
     def display(self) -> str:
         return f"{self.LABEL} '{self.name}'"
+
+
+def digest_changes(old: Component, new: Component) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The parts of a component's definition that changed between two versions, and the parts only one side
+    has a digest of (a body one package carries and the other does not: not known to be the same). The one
+    place that decides what the digests mean; `dvsa diff` and DV503 both ask it."""
+    before, after = dict(old.digests), dict(new.digests)
+    changed = tuple(part for part in before if part in after and before[part] != after[part])
+    one_sided = tuple(sorted(set(before) ^ set(after)))
+    return changed, one_sided
+
+
+def _root_set(s: Solution) -> set[tuple[str, str, int | None]]:
+    return {(rc.type, norm_id(rc.id) or (rc.schema_name or "").lower(), rc.behavior) for rc in s.root_components}
+
+
+def same_content(old: Solution, new: Solution) -> bool:
+    """Whether two versions of a solution are known to carry the same content, the version number aside: the
+    same publisher, managed flag, root components and components, and no component whose digests differ or
+    are known on one side only. A component the reader keeps no digest of (a root component of a kind it does
+    not read) is compared by its presence alone."""
+    if (old.publisher, old.prefix, old.managed) != (new.publisher, new.prefix, new.managed) \
+            or _root_set(old) != _root_set(new):
+        return False
+    before = {c.key: c for c in old.components}
+    after = {c.key: c for c in new.components}
+    if set(before) != set(after):
+        return False
+    return not any(any(digest_changes(before[key], after[key])) for key in before)
 
 
 # --- processes -------------------------------------------------------------------------
@@ -465,6 +498,8 @@ class EnvironmentVariable(Component):
     schema_name: str = ""
     type: int | None = None
     is_required: bool = False
+    default_value: str | None = None  # <defaultvalue>
+    value: str | None = None  # the current value the solution carries (environmentvariablevalues.json)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from analyzer.model import Solution, version_key
+from analyzer.model import Solution, same_content, version_key
 from analyzer.rule import RuleContext, Severity, rule
 
 from ._versions import solution_pairs
@@ -16,6 +16,12 @@ def export_and_its_source(old: Solution, new: Solution) -> bool:
     """One side is a source folder with the very version of the export on the other side: the folder was
     unpacked from that export (or packs into it), and the build that packs it is what raises the version."""
     return (old.layout == "unpacked") != (new.layout == "unpacked") and new.version.strip() == old.version.strip()
+
+
+def unchanged(old: Solution, new: Solution, same_version: bool) -> bool:
+    """The same version of the same content: nothing was released, so nothing to number (a lower version of
+    the same content still is a finding: it reads as a downgrade)."""
+    return same_version and same_content(old, new)
 
 
 @rule(id="DV503", name="version-not-incremented", severity=Severity.WARNING,
@@ -50,7 +56,9 @@ def check(ctx: RuleContext):
     version`, a pipeline task). For the same reason, an unpacked source folder with the same
     version as an export (a .zip or its extracted folder) on the other side is not a finding:
     it was unpacked from that release and the build raises the version; a lower version is.
-    A version that is not made of numbers is not compared.
+    A version that is not made of numbers is not compared. Two packages with the same version
+    and the same content (every component's definition digest equal, as `dvsa diff` compares
+    them) are one release seen twice, not a finding.
 
     ## References
     - https://learn.microsoft.com/power-apps/maker/data-platform/update-solutions
@@ -60,7 +68,7 @@ def check(ctx: RuleContext):
         before, after = version_key(old.version), version_key(new.version)
         if before is None or after is None or is_placeholder(before) or is_placeholder(after):
             continue
-        if after <= before and not export_and_its_source(old, new):
+        if after <= before and not export_and_its_source(old, new) and not unchanged(old, new, after == before):
             word = "the same as" if after == before else "lower than"
             yield ctx.finding(
                 solution_summary(new),

@@ -75,6 +75,10 @@ def unpacked_to_zip(files: dict[str, bytes]) -> dict[str, bytes]:
     custom = _parse(custom_bytes)
     members = {"solution.xml": files.pop("Other/Solution.xml")}
     parts = _pop_table_parts(files)
+    # SolutionPackager packs Entities/<T>/RibbonDiff.xml into the table's <RibbonDiffXml> (Entity.xml carries an
+    # empty one in its place)
+    ribbons = {name.rsplit("/", 1)[0].lower(): _parse(files.pop(name)) for name in list(files)
+               if re.match(r"^Entities/[^/]+/RibbonDiff\.xml$", name, re.IGNORECASE)}
     moved: dict[str, str] = {}  # web resource content beside its .data.xml -> its flattened zip entry name
     for name, data in files.items():
         # the reader skips *_managed.xml (the managed half of a "Both" unpack), so the zip does not carry it over
@@ -89,6 +93,7 @@ def unpacked_to_zip(files: dict[str, bytes]) -> dict[str, bytes]:
         container.append(root)
         if tag == "Entity":
             _inline_table_parts(root, parts.get(name.rsplit("/", 1)[0].lower(), []))
+            _inline_ribbon(root, ribbons.pop(name.rsplit("/", 1)[0].lower(), None))
         if tag == "WebResource" and _field(root, "FileName"):
             moved[name[: -len(".data.xml")]] = _field(root, "FileName").lstrip("/")
     for beside, entry in moved.items():
@@ -105,6 +110,16 @@ def _pop_table_parts(files: dict[str, bytes]) -> dict[str, list[tuple[str | None
         match = _TABLE_PART.match(name)
         parts.setdefault(match.group(1).lower(), []).append((match.group(2), _parse(files.pop(name))))
     return parts
+
+
+def _inline_ribbon(entity, ribbon) -> None:
+    if ribbon is None:
+        return
+    placeholder = entity.find("RibbonDiffXml")
+    if placeholder is not None:
+        entity.replace(placeholder, ribbon)
+    else:
+        entity.append(ribbon)
 
 
 def _inline_table_parts(entity, parts) -> None:

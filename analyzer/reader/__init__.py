@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 from analyzer.errors import SolutionError
 from analyzer.model import MODELLED_ROOT_TYPES, Component, OptionSet, OtherComponent, Solution, SourceLocation
 from analyzer.reader.context import ReadContext
 from analyzer.reader.customapis import read_custom_apis
+from analyzer.reader.definitions import read_app_action, read_canvas_app
+from analyzer.reader.digest import element_digest
 from analyzer.reader.forms import read_app_module, read_site_map
 from analyzer.reader.manifest import read_manifest
 from analyzer.reader.mapping import Mapping, discover, read_mapping
 from analyzer.reader.others import (
+    ENTITY_PARTS,
     read_connection_reference,
     read_entity,
     read_environment_variable,
@@ -48,11 +52,13 @@ _READERS: dict[str, Callable] = {
     "optionset": read_option_set,
     "appmodulesitemap": read_site_map,
     "appmodule": read_app_module,
+    "appaction": read_app_action,
+    "canvasapp": read_canvas_app,
 }
 
 # The same readers' elements as customizations.xml spells them.
 ITEM_NAMES = ("Workflow", "PluginAssembly", "SdkMessageProcessingStep", "Entity", "Role", "WebResource",
-              "connectionreference", "EnvironmentVariableDefinition", "optionset", "AppModuleSiteMap", "AppModule")
+              "connectionreference", "EnvironmentVariableDefinition", "optionset", "AppModuleSiteMap", "AppModule", "appaction", "CanvasApp")
 assert {n.lower() for n in ITEM_NAMES} == set(_READERS)
 
 # Where an unpacked folder keeps one component per file (lower-cased fnmatch globs; `*` spans folders).
@@ -67,7 +73,12 @@ _COMPONENT_FILES = (
     "optionsets/*.xml",
     "appmodulesitemaps/*/appmodulesitemap.xml",
     "appmodules/*/appmodule.xml",
+    "appactions/*/appaction.xml",
+    "canvasapps/*.meta.xml",
 )
+
+# What a record's digest leaves out, by element: the parts the unpacked layout writes to files of their own.
+_DIGEST_SKIPS = {"entity": ENTITY_PARTS}
 
 def load(path: str, limits: Limits | None = None, mapping: Mapping | None = None) -> Solution:
     """``mapping``: the SolutionPackager mapping the folder is packed with; without one, a spkl.json in the
@@ -123,11 +134,16 @@ def _detect(package: Package) -> tuple[str, str, str | None]:
 
 
 def _dispatch(elem, member: str, ctx: ReadContext) -> list[Component]:
-    reader = _READERS.get(local(elem.tag))
+    name = local(elem.tag)
+    reader = _READERS.get(name)
     if reader is None:
         return []
     found = reader(elem, member, ctx)
-    return found if isinstance(found, list) else [found]
+    found = found if isinstance(found, list) else [found]
+    if found:  # the record itself comes first; what else it holds (types, images) is part of its digest
+        record = ("record", element_digest(elem, _DIGEST_SKIPS.get(name, frozenset())))
+        found[0] = replace(found[0], digests=(record, *found[0].digests))
+    return found
 
 
 def _from_customizations(ctx: ReadContext, member: str) -> list[Component]:
@@ -177,5 +193,6 @@ def _other_root_components(manifest, components: list[Component], apps: dict[str
         read = apps.pop(ident, None)
         others.append(OtherComponent(ident=ident, name=rc.schema_name or rc.id or "", solution=manifest.unique_name,
                                      source=rc.source, type_code=rc.type, behavior=rc.behavior,
-                                     web_resources=read.web_resources if read is not None else ()))
+                                     web_resources=read.web_resources if read is not None else (),
+                                     digests=read.digests if read is not None else ()))
     return others + [apps[ident] for ident in sorted(apps)]

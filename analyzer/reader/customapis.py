@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from analyzer.model import CustomApi, CustomApiRequestParameter, CustomApiResponseProperty, SourceLocation, norm_id
 from analyzer.reader.context import ReadContext
+from analyzer.reader.digest import element_digest
 from analyzer.reader.xmlparse import attr, child, flag, integer, line, local, parse_member, text
 
 
@@ -50,6 +51,7 @@ def read_custom_apis(ctx: ReadContext) -> list:
             execute_privilege=text(root, "executeprivilegename"),
             plugin_type_id=_handler_id(child(root, "plugintypeid")),
             request_parameters=requests, response_properties=responses,
+            digests=(("record", element_digest(root)),),
         )
         found += [api, *requests, *responses]
     return found
@@ -80,4 +82,5 @@ def _field(cls, package, member: str, ctx: ReadContext, api_key: str, api_unique
         unique_name=unique, type=integer(root, "type"),
         is_optional=flag(root, "isoptional") if child(root, "isoptional") is not None else None,
         entity_name=(text(root, "logicalentityname") or "").lower() or None,
+        digests=(("record", element_digest(root)),),
     )

@@ -24,6 +24,7 @@ from analyzer.model import (
 )
 from analyzer.platform import ComponentType
 from analyzer.reader.context import ReadContext
+from analyzer.reader.digest import element_digest
 from analyzer.reader.xmlparse import Fields, attr, child, children, fields, line, local, parse_bytes, text
 
 WEBRESOURCE_PREFIX = "$webresource:"
@@ -70,7 +71,8 @@ def read_form(systemform: etree._Element, member: str, ctx: ReadContext, table: 
     return Form(ident=form_id, name=_localized_name(systemform) or form_id, solution=ctx.solution,
                 source=SourceLocation(member, line(systemform)), table=table, table_name=table_name,
                 form_type=form_type, libraries=tuple(dict.fromkeys(libraries)), handlers=tuple(handlers),
-                columns=tuple(sorted(columns)), web_resources=tuple(dict.fromkeys(web_resources)))
+                columns=tuple(sorted(columns)), web_resources=tuple(dict.fromkeys(web_resources)),
+                digests=(("record", element_digest(systemform)),))
 
 
 def inline_forms(formxml: etree._Element | None, member: str, ctx: ReadContext, table: str,
@@ -111,7 +113,7 @@ def read_view(savedquery: etree._Element, member: str, ctx: ReadContext, table: 
             columns.add((table, name.lower()))
     return View(ident=view_id, name=_localized_name(f) or view_id, solution=ctx.solution,
                 source=SourceLocation(member, line(savedquery)), table=table, table_name=table_name,
-                columns=tuple(sorted(columns)))
+                columns=tuple(sorted(columns)), digests=(("record", element_digest(savedquery)),))
 
 
 def _fetch_columns(entity: etree._Element, table: str, columns: set[tuple[str, str]]) -> None:
@@ -206,10 +208,13 @@ def read_ribbon(diff: etree._Element | None, member: str, ctx: ReadContext, tabl
     return commands
 
 
-def ribbon_file(member: str | None, ctx: ReadContext, table: str | None, table_name: str = "") -> list[RibbonCommand]:
+def ribbon_file(member: str | None, ctx: ReadContext, table: str | None,
+                table_name: str = "") -> tuple[list[RibbonCommand], str | None]:
+    """An unpacked ``RibbonDiff.xml``: its script commands and the digest of the ribbon diff."""
     if member is None:
-        return []
-    return read_ribbon(parse_bytes(ctx.package, member, ctx.package.read(member)), member, ctx, table, table_name)
+        return [], None
+    diff = parse_bytes(ctx.package, member, ctx.package.read(member))
+    return read_ribbon(diff, member, ctx, table, table_name), element_digest(diff)
 
 
 def web_resource_dependencies(dependency_xml: str | None, member: str,

@@ -3,6 +3,7 @@ environment variables and web resources."""
 
 from __future__ import annotations
 
+import json
 import weakref
 
 from lxml import etree
@@ -18,6 +19,7 @@ from analyzer.model import (
     norm_id,
 )
 from analyzer.reader.context import ReadContext
+from analyzer.reader.digest import content_digest, element_digest
 from analyzer.reader.forms import (
     form_file,
     inline_forms,
@@ -42,7 +44,9 @@ def read_entity(elem: etree._Element, member: str, ctx: ReadContext) -> Entity:
     table, table_name = schema.lower(), display or schema
     forms = inline_forms(child(f, "FormXml"), member, ctx, table, table_name)
     views = inline_views(child(f, "SavedQueries"), member, ctx, table, table_name)
-    ribbon = read_ribbon(child(f, "RibbonDiffXml"), member, ctx, table, table_name)
+    ribbon_xml = child(f, "RibbonDiffXml")
+    ribbon = read_ribbon(ribbon_xml, member, ctx, table, table_name)
+    ribbon_digest = element_digest(ribbon_xml) if ribbon_xml is not None else None
     if member.lower().endswith("/entity.xml"):  # unpacked: the forms, views and ribbon diff beside Entity.xml
         folder = member[: -len("/entity.xml")]
         parts = _table_part_members(ctx.package)
@@ -51,7 +55,8 @@ def read_entity(elem: etree._Element, member: str, ctx: ReadContext) -> Entity:
         for view_member in parts.get((folder.lower(), "savedqueries"), ()) if not views else ():
             views += view_file(view_member, ctx, table, table_name)
         if not ribbon:
-            ribbon = ribbon_file(ctx.package.find(f"{folder}/RibbonDiff.xml"), ctx, table, table_name)
+            ribbon, file_digest = ribbon_file(ctx.package.find(f"{folder}/RibbonDiff.xml"), ctx, table, table_name)
+            ribbon_digest = file_digest or ribbon_digest
     return Entity(
         ident=table, name=table_name, solution=ctx.solution,
         source=SourceLocation(member, line(elem)), logical_name=table, schema_name=schema,
@@ -61,7 +66,19 @@ def read_entity(elem: etree._Element, member: str, ctx: ReadContext) -> Entity:
         views=tuple(sorted((view.ident, view.name) for view in views)),
         form_details=tuple(sorted(forms, key=lambda form: form.ident)),
         view_details=tuple(sorted(views, key=lambda view: view.ident)), ribbon_commands=tuple(ribbon),
+        digests=_part_digests(forms, views, ribbon_digest),
     )
+
+
+# The parts of an <Entity> the unpacked layout writes to files of their own: digested one by one (the parts
+# below), so the table's own record leaves them out and a zip and its unpacked folder agree.
+ENTITY_PARTS = frozenset({"formxml", "savedqueries", "ribbondiffxml"})
+
+
+def _part_digests(forms, views, ribbon_digest: str | None) -> tuple[tuple[str, str], ...]:
+    parts = [(f"form:{c.ident}", d) for c in forms for _part, d in c.digests]
+    parts += [(f"view:{c.ident}", d) for c in views for _part, d in c.digests]
+    return tuple(parts) + ((("ribbon", ribbon_digest),) if ribbon_digest else ())
 
 
 def _attributes(inner: etree._Element | None) -> tuple[str, ...]:
@@ -132,7 +149,23 @@ def read_environment_variable(elem: etree._Element, member: str, ctx: ReadContex
     return EnvironmentVariable(
         ident=schema.lower(), name=(attr(label, "default") if label is not None else None) or schema,
         solution=ctx.solution, source=SourceLocation(member, line(elem)), schema_name=schema,
-        type=integer(f, "type"), is_required=flag(f, "isrequired"))
+        type=integer(f, "type"), is_required=flag(f, "isrequired"), default_value=text(f, "defaultvalue"),
+        value=_current_value(ctx, schema))
+
+
+def _current_value(ctx: ReadContext, schema: str) -> str | None:
+    """The value the solution carries for this environment (``environmentvariabledefinitions/<schema>/
+    environmentvariablevalues.json``, in a zip and an unpacked folder alike); None without one."""
+    member = ctx.package.find(f"environmentvariabledefinitions/{schema}/environmentvariablevalues.json")
+    if member is None:
+        return None
+    try:
+        doc = json.loads(ctx.package.read(member).decode("utf-8-sig"))
+        value = doc["environmentvariablevalues"]["environmentvariablevalue"]
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError):
+        return None
+    value = value[0] if isinstance(value, list) and value else value
+    return value.get("value") if isinstance(value, dict) else None
 
 
 def read_web_resource(elem: etree._Element, member: str, ctx: ReadContext) -> WebResource:
@@ -147,9 +180,15 @@ def read_web_resource(elem: etree._Element, member: str, ctx: ReadContext) -> We
         file_name = member[: -len(".data.xml")]
         file_member = ctx.package.find(file_name)
     dependencies, columns = web_resource_dependencies(text(f, "DependencyXml"), member, ctx)
+    # The content's digest, read once here; a file only a mapping provides is not read (its content is the
+    # build's, not the package's)
+    content: tuple[tuple[str, str], ...] = ()
+    if file_member:
+        with ctx.package.open(file_member) as stream:
+            content = (("content", content_digest(stream)),)
     return WebResource(
         ident=wr_id or name.lower(), name=name, solution=ctx.solution, source=SourceLocation(member, line(elem)),
         display_name=text(f, "DisplayName"), type=integer(f, "WebResourceType"),
         file_path=file_member or (file_name.strip("/") if file_name else None),
         file_missing=bool(file_name) and file_member is None,
-        dependencies=dependencies, column_dependencies=columns)
+        dependencies=dependencies, column_dependencies=columns, digests=content)

@@ -10,6 +10,7 @@ from lxml import etree
 from analyzer.model import ActionArgument, FlowCall, FlowTrigger, InvokedMessage, SourceLocation, Workflow, norm_id
 from analyzer.platform import ProcessCategory, xaml_argument_label
 from analyzer.reader.context import ReadContext
+from analyzer.reader.digest import element_digest, json_digest
 from analyzer.reader.xmlparse import attr, csv_list, fields, flag, integer, line, local, parse_bytes, text
 
 _PERFORM_OPERATIONS = {
@@ -94,7 +95,8 @@ def read_xaml_body(ctx: ReadContext, member: str) -> dict:
             if child_id and child_id not in children:
                 children.append(child_id)
     return {"custom_activities": tuple(activities), "invoked_messages": tuple(invoked),
-            "child_workflows": tuple(children), "has_steps": _has_steps(root), "arguments": _arguments(root)}
+            "child_workflows": tuple(children), "has_steps": _has_steps(root), "arguments": _arguments(root),
+            "digests": (("definition", element_digest(root)),)}
 
 
 # Members every process XAML declares for the platform's own use; callers never pass them.
@@ -154,11 +156,13 @@ def read_flow_body(ctx: ReadContext, member: str) -> dict:
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         message = (str(exc).splitlines() or [type(exc).__name__])[0]
         raise ctx.package.error(f"malformed flow JSON: {message}", member) from None
+    digests = (("definition", json_digest(doc)),)
     props = doc.get("properties") if isinstance(doc, dict) else None
     if not isinstance(props, dict):
-        return {}
+        return {"digests": digests}
     definition = props.get("definition") if isinstance(props.get("definition"), dict) else {}
     return {
+        "digests": digests,
         "flow_calls": tuple(_flow_calls(definition.get("actions"))),
         "flow_triggers": tuple(_flow_triggers(definition.get("triggers"))),
         "connection_references": tuple(_connection_refs(props.get("connectionReferences"))),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from analyzer import __version__
-from analyzer.diff import Diff, DiffResult, Entry, Value
+from analyzer.diff import Diff, DiffResult, Digest, Entry, Value
 from analyzer.inventory import CATEGORY_LABELS, KIND_LABELS, SCHEMA_VERSION
 from analyzer.report import sarif, text
 from analyzer.report.findings import finding_record, solution_summary
@@ -41,7 +41,10 @@ def _value(v: Value) -> str:
 
 
 def change_words(label: str, old: Value, new: Value) -> str:
-    """One field's change in words: "stage PreOperation → PostOperation", "columns: added a; removed b"."""
+    """One field's change in words: "stage PreOperation → PostOperation", "columns: added a; removed b",
+    "definition changed" (a content digest: what changed in it is not said)."""
+    if isinstance(old, Digest) or isinstance(new, Digest):
+        return f"{label} changed"
     if isinstance(old, tuple) and isinstance(new, tuple):
         added = [x for x in new if x not in old]
         removed = [x for x in old if x not in new]
