@@ -550,7 +550,8 @@ class OtherComponent(Component):
         return f"{noun} '{self.name}'" if noun else f"component '{self.name}' (type {self.type_code})"
 
 
-_OTHER_NOUNS = {ComponentType.SITE_MAP.code: "site map", ComponentType.MODEL_DRIVEN_APP.code: "model-driven app"}
+_OTHER_NOUNS = {ComponentType.SITE_MAP.code: "site map", ComponentType.MODEL_DRIVEN_APP.code: "model-driven app",
+                "appaction": "app action"}
 
 
 # --- code that calls messages (analyzer/code reads it) -----------------------------------

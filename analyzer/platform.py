@@ -355,6 +355,7 @@ COMPONENT_TYPE_NAMES: dict[str, str] = {
     "customapi": "Custom API",
     "connectionreference": "Connection Reference",
     "environmentvariabledefinition": "Environment Variable Definition",
+    "appaction": "App Action",  # a model-driven app's command (appactions/): its type code varies by environment
 }
 
 

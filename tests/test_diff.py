@@ -256,3 +256,74 @@ def _fixture_builder():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+# --- what only a content digest sees (fixtures/diff/build.py CONTENT_OLD / CONTENT_NEW, `same/`) ------------------
+
+CONTENT = FIXTURES / "diff" / "content"
+SAME = FIXTURES / "diff" / "same"
+APP_ACTION = "other:appaction:contoso__{}!5d1c0e0f6a2b4c3d9e8f7a6b5c4d3e2f!contoso_orders!salesorder!0"
+
+
+@pytest.fixture(scope="module")
+def content():
+    return _diff(CONTENT / "old", CONTENT / "new")
+
+
+def test_app_actions_added_and_removed(content):
+    # NEW drops "Archive", keeps "Recalculate" and adds "Approve" (appactions/<uniquename>/appaction.xml)
+    assert [e.key for e in content.added] == [APP_ACTION.format("approve")]
+    assert [e.key for e in content.removed] == [APP_ACTION.format("archive")]
+    assert content.added[0].title == "app action 'Approve'"
+
+
+def test_bodies_files_forms_and_apps_are_changes(content):
+    changed = _changed(content)
+    # the flow gained an action, the business rule's condition text changed: their body files, not their records
+    assert set(changed["workflow:6b0b9f3e-cccc-4f6e-8d0c-000000000001"]) == {"definition"}
+    assert set(changed["workflow:6b0b9f3e-cccc-4f6e-8d0c-000000000002"]) == {"definition"}
+    assert set(changed[f"web_resource:{'b6020000-0000-4000-8000-000000000001'}"]) == {"content"}
+    assert set(changed["entity:salesorder"]) == {"form 'Order'"}  # a cell's label renamed
+    assert set(changed["other:80:contoso_orders"]) == {"definition"}  # the app gained the invoice table
+    assert set(changed) == {"solution:contosocontent", "workflow:6b0b9f3e-cccc-4f6e-8d0c-000000000001",
+                            "workflow:6b0b9f3e-cccc-4f6e-8d0c-000000000002",
+                            "web_resource:b6020000-0000-4000-8000-000000000001", "entity:salesorder",
+                            "other:80:contoso_orders", "environment_variable:contoso_threshold",
+                            "environment_variable:contoso_region"}
+
+
+def test_environment_variable_values(content):
+    changed = _changed(content)
+    assert changed["environment_variable:contoso_threshold"] == {"default value": ("10", "20"),
+                                                                 "current value": ("5", "7")}
+    # only its description changed: no field says so, its record does
+    assert set(changed["environment_variable:contoso_region"]) == {"definition"}
+
+
+def test_digest_fields_read_as_changed(invoke, at_root):
+    out = invoke(0, ["diff", "fixtures/diff/content/old", "fixtures/diff/content/new", "--fail-on", "never"]).output
+    assert "cloud flow 'Orders Notify Approver' (definition changed)" in out
+    assert "web resource 'contoso_/scripts/order.js' (content changed)" in out
+    assert "1 other component added: 'Approve (App Action)'" in out
+
+
+def test_same_release_written_twice_is_no_change_and_no_dv503():
+    # `same/new` is `same/old` with the <EntityHelpUrl></EntityHelpUrl> a newer export writes: same version, same content
+    result = diff_analysis([str(SAME / "old")], [str(SAME / "new")])
+    assert result.diff.empty
+    assert "DV503" not in {f.rule for f in result.analysis.findings}
+
+
+def test_same_version_with_changed_content_is_dv503(tmp_path):
+    new = shutil.copytree(CONTENT / "new", tmp_path / "new")
+    manifest = new / "Other" / "Solution.xml"
+    manifest.write_text(manifest.read_text(encoding="utf-8-sig").replace("<Version>1.1.0.0</Version>",
+                                                                         "<Version>1.0.0.0</Version>"), encoding="utf-8")
+    result = diff_analysis([str(CONTENT / "old")], [str(new)])
+    assert "DV503" in {f.rule for f in result.analysis.findings}
+
+
+@pytest.mark.parametrize("folder", [CONTENT / "old", CONTENT / "new"], ids=lambda p: f"content/{p.name}")
+def test_zip_against_unpacked_keeps_every_digest(folder, tmp_path):
+    packed = _as_zip(folder, tmp_path / "export.zip")
+    assert _diff(packed, folder).empty

@@ -3,7 +3,7 @@ element or file in hand, so nothing holds whole bodies afterwards.
 
 Normalised so that the same solution gives the same digests however it is written: a .zip export, its extracted
 folder or a SolutionPackager/pac unpacked folder (where a component is written, whitespace and indentation,
-attribute order, BOM and line endings, comments, an id's case and braces, the file-name elements that only say where a body is). Also not
+attribute order, BOM and line endings, comments, an id's case and braces, empty elements, the file-name elements that only say where a body is). Also not
 a change: the order of a comma-separated column list (filtering attributes, image columns, trigger columns) and
 the assembly version inside an assembly-qualified type name (a new build of the assembly is reported on the
 assembly, not on every step that names one of its types).
@@ -63,8 +63,15 @@ def _feed(h, elem: etree._Element, skip: frozenset[str]) -> None:
             h.update(local(key).encode() + b"=" + _norm_text(local(key), node.attrib[key]).encode() + _SEP)
         h.update(b">" + _norm_text(name, node.text).encode() + _SEP)
         stack.append(None)
-        stack.extend(reversed([c for c in node if isinstance(c.tag, str) and local(c.tag) not in skip
-                               and local(c.tag) not in _FILE_NAME_ELEMENTS]))
+        stack.extend(reversed([c for c in node if _kept(c, skip)]))
+
+
+def _kept(node: etree._Element, skip: frozenset[str]) -> bool:
+    """Elements, not comments; not skipped; and not empty (no text, attributes or children): a newer export
+    writes ``<EntityHelpUrl></EntityHelpUrl>`` for a field an older one left out, and both say "not set"."""
+    if not isinstance(node.tag, str) or local(node.tag) in skip or local(node.tag) in _FILE_NAME_ELEMENTS:
+        return False
+    return len(node) > 0 or bool(node.attrib) or bool((node.text or "").strip())
 
 
 def element_digest(elem: etree._Element, skip: frozenset[str] = frozenset()) -> str:
