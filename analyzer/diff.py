@@ -40,7 +40,6 @@ from analyzer.platform import ImageType, Managed, Mode, ProcessMode, Stage, Step
 from analyzer.result import AnalysisResult
 
 
-
 class Digest(str):
     """A field whose value is a content digest (a flow's definition, a web resource's content, a form): what
     it says is that the content changed, not how; reports say "changed", JSON keeps the digests."""

@@ -58,7 +58,8 @@ _READERS: dict[str, Callable] = {
 
 # The same readers' elements as customizations.xml spells them.
 ITEM_NAMES = ("Workflow", "PluginAssembly", "SdkMessageProcessingStep", "Entity", "Role", "WebResource",
-              "connectionreference", "EnvironmentVariableDefinition", "optionset", "AppModuleSiteMap", "AppModule", "appaction", "CanvasApp")
+              "connectionreference", "EnvironmentVariableDefinition", "optionset", "AppModuleSiteMap", "AppModule",
+              "appaction", "CanvasApp")
 assert {n.lower() for n in ITEM_NAMES} == set(_READERS)
 
 # Where an unpacked folder keeps one component per file (lower-cased fnmatch globs; `*` spans folders).

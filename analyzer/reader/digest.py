@@ -3,10 +3,10 @@ element or file in hand, so nothing holds whole bodies afterwards.
 
 Normalised so that the same solution gives the same digests however it is written: a .zip export, its extracted
 folder or a SolutionPackager/pac unpacked folder (where a component is written, whitespace and indentation,
-attribute order, BOM and line endings, comments, an id's case and braces, empty elements, the file-name elements that only say where a body is). Also not
-a change: the order of a comma-separated column list (filtering attributes, image columns, trigger columns) and
-the assembly version inside an assembly-qualified type name (a new build of the assembly is reported on the
-assembly, not on every step that names one of its types).
+attribute order, BOM and line endings, comments, an id's case and braces, empty elements, the file-name elements
+that only say where a body is). Also not a change: the order of a comma-separated column list (filtering
+attributes, image columns, trigger columns) and the assembly version inside an assembly-qualified type name (a
+new build of the assembly is reported on the assembly, not on every step that names one of its types).
 
 ``digest_changes`` in analyzer/model.py decides what two digests mean; this module only computes them.
 """
