@@ -65,7 +65,7 @@ def component_record(c: Component) -> dict:
     """``{"key","kind","name","solution", …fields}`` with nested components as keys."""
     record = {"key": c.key, "kind": c.kind, "name": c.name, "solution": c.solution}
     for f in dataclasses.fields(c):
-        if f.name in ("ident", "name", "solution"):
+        if f.name in ("ident", "name", "solution", "digests"):  # digests are for `dvsa diff`, not a listing
             continue
         record[f.name] = _plain(getattr(c, f.name))
     if isinstance(c, Workflow):

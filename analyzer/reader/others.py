@@ -71,8 +71,9 @@ def read_entity(elem: etree._Element, member: str, ctx: ReadContext) -> Entity:
 
 
 # The parts of an <Entity> the unpacked layout writes to files of their own: digested one by one (the parts
-# below), so the table's own record leaves them out and a zip and its unpacked folder agree.
-ENTITY_PARTS = frozenset({"formxml", "savedqueries", "ribbondiffxml"})
+# below), so the table's own record leaves them out and a zip and its unpacked folder agree. <ObjectTypeCode>
+# is the exporting environment's number for the table, which a zip carries and an unpacked folder drops.
+ENTITY_PARTS = frozenset({"formxml", "savedqueries", "ribbondiffxml", "objecttypecode"})
 
 
 def _part_digests(forms, views, ribbon_digest: str | None) -> tuple[tuple[str, str], ...]:
