@@ -9,6 +9,7 @@ an external node marked ``platform`` (a built-in message or system table), ``dec
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from itertools import pairwise
 
 import networkx as nx
 
@@ -68,6 +69,12 @@ CALLS_FROM_CODE = "calls_from_code"  # script web resource / source file -> mess
 IMPLEMENTS = "implements"  # source file -> plug-in type whose class (namespace + class name) it holds
 CONTAINS = "contains"  # solution -> component
 
+# Edges read from code (script web resources, --sources), not from the solution's own metadata. Dataverse tracks
+# no dependency for them: they never block a delete, an upgrade or an import order, and a message that is gone
+# makes the call fail at run time instead. Whatever judges what the platform refuses leaves them out (``tracked``);
+# whatever lists them says they are run-time callers (``from_code``).
+CODE_EDGES = frozenset({CALLS_FROM_CODE, IMPLEMENTS})
+
 PLATFORM, DECLARED, UNRESOLVED = "platform", "declared", "unresolved"
 # A plug-in type in no PluginAssemblies entry while a plug-in package ships: the package's types are not
 # listed in the export, so the type is presumed to be one of them (never reported as missing).
@@ -105,6 +112,9 @@ class DependencyGraph:
         self._declared_needs: dict[tuple[str, str], set[str]] = {}
         # (caller node, call, its message or None when dynamic) for every message call found in code
         self._code_calls: list[tuple[str, MessageCall, MessageRef | None]] = []
+        # (caller node, call) for each unbound Web API URL whose name is no analyzed definition, platform message
+        # or table: a message that is gone or misspelt, or the entity set of a table not analyzed
+        self._unknown_urls: list[tuple[str, MessageCall]] = []
         # plug-in type key -> the classes of that name in --sources, and their [CrmPluginRegistration] attributes
         self._classes: dict[str, list[CodeHandler]] = {}
         self._registrations: dict[str, list[Registration]] = {}
@@ -189,6 +199,16 @@ class DependencyGraph:
             return frozenset()
         return frozenset(self.nx.edges[source, target]["types"])
 
+    def tracked(self, source: str, target: str) -> frozenset[str]:
+        """The edge's types that Dataverse tracks as a dependency: those not read from code (``CODE_EDGES``), nor
+        the solution's ``contains``."""
+        return self.edge_types(source, target) - CODE_EDGES - {CONTAINS}
+
+    def from_code(self, path: list[str]) -> bool:
+        """A path (as ``trace`` gives it, the way the edges read) with a step known only from code: what it links is
+        a run-time caller, not a dependency the platform tracks."""
+        return any(not self.tracked(a, b) and self.edge_types(a, b) & CODE_EDGES for a, b in pairwise(path))
+
     def neighbourhood(self, key: str, depth: int) -> set[str]:
         """Keys within ``depth`` hops of ``key``, whichever way the edges point."""
         undirected = self.nx.to_undirected(as_view=True)
@@ -263,8 +283,9 @@ class DependencyGraph:
         return parts
 
     def blockers(self, key: str) -> list[tuple[str, str, frozenset[str]]]:
-        """What blocks deleting ``key``: (dependent, the part of ``key`` it needs, edge types), sorted.
-        Whatever requires one of its ``parts`` outside them blocks the deletion."""
+        """What requires ``key``: (dependent, the part of ``key`` it needs, edge types), sorted. Whatever requires
+        one of its ``parts`` outside them; the types tell a tracked dependency, which blocks the deletion, from a
+        run-time caller found in code (``CODE_EDGES``), which does not."""
         parts = self.parts(key)
         found = []
         for part in sorted(parts):
@@ -338,6 +359,12 @@ class DependencyGraph:
     def plugin_registrations(self, type_key: str) -> list[Registration]:
         """The spkl ``[CrmPluginRegistration]`` attributes on those classes, in file order."""
         return self._registrations.get(type_key, [])
+
+    def unknown_urls(self) -> list[tuple[str, MessageCall]]:
+        """Unbound Web API URLs (``/api/data/v9.2/<name>``) whose name no analyzed Custom API, action, table or
+        MissingDependency and no platform message has: (caller node, call), in file and line order. Not calls in
+        ``code_calls``: the name may be the entity set of a table that is not analyzed."""
+        return sorted(self._unknown_urls, key=lambda c: (c[1].source.path, c[1].source.line or 0, c[0]))
 
     def code_calls(self, message: str | None = None) -> list[tuple[str, MessageCall, MessageRef | None]]:
         """The calls found in code (scripts, source files): (caller node, call, message), in file and line
@@ -552,23 +579,49 @@ def _link_code(graph: DependencyGraph, index: _Index, f: CodeFile) -> None:
     if caller not in graph:
         graph.add_reference(caller, None, f.path, kind="source_file")
     for call in f.calls:
-        ref = _code_message(graph, index, call)
-        if ref is False:
+        kind = _url_kind(graph, index, call.message) if call.via == "url" and call.message else _MESSAGE
+        if kind == _TABLE:
             continue
+        if kind == _UNKNOWN_NAME:
+            graph._unknown_urls.append((caller, call))
+            continue
+        ref = None if call.dynamic or not call.message else _message(graph, index, call.message)
         graph._code_calls.append((caller, call, ref))
         if ref is not None and ref.key:
             graph.add_edge(caller, ref.key, CALLS_FROM_CODE)
 
 
-def _code_message(graph: DependencyGraph, index: _Index, call: MessageCall) -> MessageRef | None | bool:
-    """The message a call names; None when it is dynamic; False when it is not a message call after all: an
-    unbound URL (``/api/data/v9.2/<name>``) names a message or a table's entity set alike, so it is a call only
-    when an analyzed definition or a platform message has that name."""
-    if call.dynamic or not call.message:
-        return None
-    if call.via == "url" and index.definition(call.message) is None and sdk_messages.message_id(call.message) is None:
-        return False
-    return _message(graph, index, call.message)
+_MESSAGE, _TABLE, _UNKNOWN_NAME = "message", "table", "unknown"
+
+
+def _url_kind(graph: DependencyGraph, index: _Index, name: str) -> str:
+    """What an unbound URL (``/api/data/v9.2/<name>``) names: a message or a table's entity set alike. A message
+    when an analyzed definition, a platform message or a MissingDependency has the name; a table when an analyzed,
+    referenced or declared table has it as its logical name, schema name, entity set or plural; else unknown."""
+    lower = name.lower()
+    if (index.definition(name) is not None or sdk_messages.message_id(name) is not None
+            or message_key(name) in index.declared):
+        return _MESSAGE
+    if lower in index.entities:
+        return _TABLE
+    for singular in _singulars(lower):
+        key = f"entity:{singular}"
+        if singular in index.entities or key in graph or key in index.declared:
+            return _TABLE
+    return _UNKNOWN_NAME
+
+
+def _singulars(plural: str) -> list[str]:
+    """The logical names whose default entity set is ``plural`` (contoso_requests, contoso_addresses,
+    contoso_categories), and ``plural`` itself."""
+    found = [plural]
+    if plural.endswith("ies"):
+        found.append(plural[:-3] + "y")
+    if plural.endswith("es"):
+        found.append(plural[:-2])
+    if plural.endswith("s"):
+        found.append(plural[:-1])
+    return found
 
 
 def _link(graph: DependencyGraph, index: _Index, c: Component) -> None:

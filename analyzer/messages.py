@@ -80,6 +80,15 @@ class Definitions(Protocol):
         """(canonical message name, key) of the analyzed Custom API or action that defines ``name``."""
 
 
+def _action_key(defs: Definitions, action: tuple[str, str], message_id: str) -> str:
+    """The node of an action's message: its name's, unless another analyzed definition (a Custom API of the same
+    unique name) has that name. Then the two are two messages, and the action's is known by the id its steps
+    carry, so a step on the action is never taken for a step on the Custom API (DV308 reports the collision)."""
+    name, key = action
+    other = defs.definition(name)
+    return message_key(name) if other is None or other[1] == key else f"sdk_message:{message_id}"
+
+
 def resolve(defs: Definitions, *, message_id: str | None = None, name: str | None = None,
             hint: bool = False) -> MessageRef:
     """The one answer for a reference to a message. ``hint=True`` marks ``name`` as implied by a
@@ -90,7 +99,7 @@ def resolve(defs: Definitions, *, message_id: str | None = None, name: str | Non
             return MessageRef(message_key(platform), platform, BY_ID, message_id)
         action = defs.action_message(message_id)
         if action is not None:
-            return MessageRef(message_key(action[0]), action[0], BY_ID, message_id, action[1])
+            return MessageRef(_action_key(defs, action, message_id), action[0], BY_ID, message_id, action[1])
         if name and hint and sdk_messages.message_id(name) not in (None, message_id):
             # The name says a built-in message whose fixed id is not this one: a renamed or copied
             # step. Its name tells nothing about the message it is really on.

@@ -5,7 +5,6 @@ from collections.abc import Iterator
 from analyzer.graph import (
     CALLS,
     CHILD_WORKFLOW,
-    CONTAINS,
     DEFINED_BY,
     HANDLER,
     INVOKES,
@@ -72,7 +71,8 @@ def requirers(ctx: RuleContext, gone: Component) -> Iterator[tuple[Component, st
                 continue
             for dependent in new.dependents(node):
                 requirer = new.component(dependent)
-                types = new.edge_types(dependent, node) - PART_EDGES - {CONTAINS}
+                # a call in code is no dependency: the upgrade deletes the message and the call fails (DV601)
+                types = new.tracked(dependent, node) - PART_EDGES
                 if requirer is not None and types and not declared(ctx, requirer, types):
                     yield requirer, part, node, types
 
@@ -119,6 +119,10 @@ def check(ctx: RuleContext):
     Keep the component in NEW, or remove (or re-register) the requirers in the same
     release. When the component moves to another solution, ship that solution first: NEW's
     export then lists it under MissingDependencies, and it is no longer reported.
+
+    Calls written in code (script web resources, `--sources`) are not dependencies: Dataverse
+    does not track them, so the upgrade succeeds and the call fails at run time. DV601 reports
+    those, naming the version that still defined the message.
 
     ## Known limitations
     Only the analyzed solutions are seen: give the solutions that extend this one with
