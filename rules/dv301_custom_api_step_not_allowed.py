@@ -40,7 +40,9 @@ def check(ctx: RuleContext):
     steps that keep the generated name, on a Custom API in any of the analyzed solutions.
     Not found: steps renamed in the Plug-in Registration Tool (e.g. "Audit score"), and steps
     on a Custom API that is not among the analyzed solutions. A Custom API whose
-    `allowedcustomprocessingsteptype` element is missing is not judged.
+    `allowedcustomprocessingsteptype` element is missing is not judged. A step whose
+    `SdkMessageId` is the message of an analyzed custom process action is on that action, even
+    when a Custom API has the same name (DV308 reports that collision).
 
     ## References
     - https://learn.microsoft.com/power-apps/developer/data-platform/custom-api-tables#custom-api-table-columns
@@ -50,10 +52,11 @@ def check(ctx: RuleContext):
     - https://learn.microsoft.com/power-apps/developer/data-platform/reference/entities/customapi
     """
     for step in ctx.components(Step):
-        message = ctx.graph.message_of(step.key)
-        api = ctx.graph.definition_of(message) if message else None
+        ref = ctx.graph.message_ref(step.key)  # an id that names an analyzed action's message settles it first
+        api = ctx.graph.component(ref.definition) if ref.definition else None
         if not isinstance(api, CustomApi):
             continue
+        message = ref.key
         allowed = StepTypeAllowed.parse(api.allowed_step_type)
         label = allowed.label if allowed is not None else str(allowed)
         if allowed == StepTypeAllowed.NONE:
