@@ -6,8 +6,10 @@ The graph answers (``graph.find``, ``graph.trace``); this module only words the 
 where ``path`` runs the way the edges read ("A requires B"), and ``relation`` is the edge type(s) of
 the path's step next to the listed component. Each entry also has ``next`` (its neighbour on the path toward
 ``of``) and ``hops`` (the path's steps); ``count`` is how many were found and ``omitted`` how many of them the
-list leaves out. A form or ribbon command that needs a web resource adds
-``functions`` (the event handlers or command functions in it); for a web resource or a column,
+list leaves out. An entry whose path runs through code (a run-time caller, or the class of a plug-in type: an
+edge of ``graph.CODE_EDGES``) has ``"from_code": true``: Dataverse does not track it, so it blocks no delete (the
+delete succeeds and a call fails at run time); the text lists those apart. A form or ribbon command that needs a
+web resource adds ``functions`` (the event handlers or command functions in it); for a web resource or a column,
 ``not_checked`` lists the kinds of reference the analyzer does not read (``graph.not_checked``), so an
 empty list is never taken for "nothing blocks deleting it".
 
@@ -37,6 +39,7 @@ class Dependent(NamedTuple):
     path: list[str]  # at most PATH_KEYS keys, running the way the edges read; it holds the step next to `key`
     hops: int  # the whole path's steps
     next: str  # the neighbour on the path toward `of`
+    from_code: bool = False  # a step of the whole path is known only from code: no dependency Dataverse tracks
 
 
 def find(graph: DependencyGraph, of: str, *, requires: bool, transitive: bool,
@@ -45,13 +48,30 @@ def find(graph: DependencyGraph, of: str, *, requires: bool, transitive: bool,
     many there are in all."""
     via, found = graph.trace_tree(of, requires=requires, transitive=transitive)
     depths = {of: 0}
+    code = {of: False}
     listed = []
     for k in found if limit is None else found[:limit]:
         walk = [k]
         while walk[-1] != of and len(walk) < PATH_KEYS:
             walk.append(via[walk[-1]])
-        listed.append(Dependent(k, walk[::-1] if requires else walk, _depth(via, depths, k), via[k]))
+        listed.append(Dependent(k, walk[::-1] if requires else walk, _depth(via, depths, k), via[k],
+                                _from_code(graph, via, code, k, requires)))
     return listed, len(found)
+
+
+def _from_code(graph: DependencyGraph, via: dict[str, str], code: dict[str, bool], key: str, requires: bool) -> bool:
+    """Whether the whole path from ``key`` to ``of`` has a step known only from code (``graph.from_code`` on the
+    path, which a cut path may not hold whole), remembered on the way like ``_depth``."""
+    chain = []
+    while key not in code:
+        chain.append(key)
+        key = via[key]
+    found = code[key]
+    for node in reversed(chain):
+        step = [via[node], node] if requires else [node, via[node]]  # the way the edge reads
+        found = found or graph.from_code(step)
+        code[node] = found
+    return found
 
 
 def _depth(via: dict[str, str], depths: dict[str, int], key: str) -> int:
@@ -106,13 +126,15 @@ def to_json(graph: DependencyGraph, key: str, found: list[Dependent], requires: 
             solutions: list[Solution] = (), count: int | None = None) -> str:
     """``count``: how many components were found in all (``find``), when ``found`` lists fewer."""
     listed = []
-    for k, path, hops, step in found:
-        entry = {**_component(graph, k), "relation": ",".join(_relation(graph, path, requires)), "path": path,
-                 "next": step, "hops": hops}
-        if functions := _functions(graph, path, requires):
+    for d in found:
+        entry = {**_component(graph, d.key), "relation": ",".join(_relation(graph, d.path, requires)),
+                 "path": d.path, "next": d.next, "hops": d.hops}
+        if functions := _functions(graph, d.path, requires):
             entry["functions"] = functions
-        if calls := _calls(graph, path, requires):
+        if calls := _calls(graph, d.path, requires):
             entry["calls"] = calls
+        if d.from_code:
+            entry["from_code"] = True
         listed.append(entry)
     # One shape for scripts either way; "direction" says which way the list points.
     doc = {"schema_version": SCHEMA_VERSION, "solutions": [solution_identity(s) for s in solutions],
@@ -128,26 +150,39 @@ def to_text(graph: DependencyGraph, key: str, found: list[Dependent], requires: 
     of = _where(graph, key)
     unknown = () if requires else graph.not_checked(key)
     tail = f"Not checked (not read from the files): {', '.join(unknown)}.\n" if unknown else ""
-    if not found:
-        if requires:
-            return f"{of} requires nothing in the analyzed solutions.\n"
-        if unknown:
-            return f"Nothing the analyzer reads blocks deleting {of}.\n{tail}"
-        return f"Nothing in the analyzed solutions blocks deleting {of}.\n"
     count = len(found) if count is None else count
-    head = (f"{of} requires {count} component(s){' (following requirements to the end)' if transitive else ''}:"
-            if requires else f"{count} component(s) block deleting {of}:")
-    lines = [head]
-    for k, path, hops, _next in found:
-        words = ", ".join(RELATION_TEXT.get(r, r.replace("_", " ")) for r in _relation(graph, path, requires))
-        through = _through(graph, path, hops, requires)
-        functions = _functions(graph, path, requires) + _calls(graph, path, requires)
+    more = [f"  … and {count - len(found)} more, farther away (--limit 0 lists them all)"] if count > len(found) else []
+    if requires:
+        if not found:
+            return f"{of} requires nothing in the analyzed solutions.\n"
+        head = f"{of} requires {count} component(s){' (following requirements to the end)' if transitive else ''}:"
+        return "\n".join([head, *_entries(graph, found, requires), *more]) + "\n"
+    # A call found in code is no dependency Dataverse tracks: it is told apart, never as blocking the delete.
+    blocking = [d for d in found if not d.from_code]
+    callers = [d for d in found if d.from_code]
+    if blocks := count - len(callers):  # the ones --limit leaves out are counted here, unclassified
+        lines = [f"{blocks} component(s) block deleting {of}:", *_entries(graph, blocking, requires)]
+    elif unknown:
+        lines = [f"Nothing the analyzer reads blocks deleting {of}."]
+    else:
+        lines = [f"Nothing in the analyzed solutions blocks deleting {of}."]
+    if callers:
+        lines += [f"{len(callers)} found in code, which Dataverse does not track (deleting succeeds; a call to it "
+                  f"fails at run time):", *_entries(graph, callers, requires)]
+    return "\n".join(lines + more) + "\n" + tail
+
+
+def _entries(graph: DependencyGraph, found: list[Dependent], requires: bool) -> list[str]:
+    """Two lines per listed component: where it is and how it needs (or is needed by) ``of``, then its key."""
+    lines = []
+    for d in found:
+        words = ", ".join(RELATION_TEXT.get(r, r.replace("_", " ")) for r in _relation(graph, d.path, requires))
+        through = _through(graph, d.path, d.hops, requires)
+        functions = _functions(graph, d.path, requires) + _calls(graph, d.path, requires)
         runs = f" ({'; '.join(functions)})" if functions else ""
-        lines.append(f"  - {_where(graph, k)}: {words}{runs}{through}")
-        lines.append(f"      {k}")
-    if count > len(found):
-        lines.append(f"  … and {count - len(found)} more, farther away (--limit 0 lists them all)")
-    return "\n".join(lines) + "\n" + tail
+        lines.append(f"  - {_where(graph, d.key)}: {words}{runs}{through}")
+        lines.append(f"      {d.key}")
+    return lines
 
 
 def _through(graph: DependencyGraph, path: list[str], hops: int, requires: bool) -> str:
