@@ -17,6 +17,7 @@ import json
 
 from conftest import FIXTURES
 
+from analyzer.code.javascript import find_calls
 from analyzer.graph import CALLS_FROM_CODE, CODE_EDGES, RIBBON_SCRIPT, build_graph
 from analyzer.reader import load
 
@@ -61,7 +62,10 @@ def test_dependents_of_the_script_itself_is_blocked_by_the_ribbon_command(invoke
 
 
 def test_unbound_urls_are_calls_tables_or_names_to_judge():
-    graph = build_graph([load(str(REMOVED / "new" / "RuleDV601Removed"))])
+    folder = REMOVED / "new" / "RuleDV601Removed"
+    tables = find_calls((folder / "WebResources" / "contoso_" / "scripts" / "tables.js").read_bytes(), "t", "t")
+    assert {("contoso_categories", 5), ("contoso_invoices", 8)} <= {(c.message, c.source.line) for c in tables}
+    graph = build_graph([load(str(folder))])
     calls = sorted((call.message, call.source.line) for _k, call, _ref in graph.code_calls())
     # contoso_Approve: an execute request; WhoAmI: a platform message; contoso_GetTotals: NEW's Custom API
     assert calls == [("WhoAmI", 18), ("contoso_Approve", 8), ("contoso_GetTotals", 26)]
