@@ -283,9 +283,9 @@ class DependencyGraph:
         return parts
 
     def blockers(self, key: str) -> list[tuple[str, str, frozenset[str]]]:
-        """What requires ``key``: (dependent, the part of ``key`` it needs, edge types), sorted. Whatever requires
-        one of its ``parts`` outside them; the types tell a tracked dependency, which blocks the deletion, from a
-        run-time caller found in code (``CODE_EDGES``), which does not."""
+        """What requires ``key`` or one of its ``parts`` from outside them: (dependent, the part it needs, edge
+        types), sorted. The types tell a tracked dependency, which blocks deleting ``key``, from a call found in
+        code (``CODE_EDGES``), which does not."""
         parts = self.parts(key)
         found = []
         for part in sorted(parts):

@@ -49,16 +49,18 @@ def check(ctx: RuleContext):
     alike. A name that an analyzed table has (logical name, entity set, or the plural of a
     table that is analyzed, referenced or declared missing) is a table, never reported. Any
     other name with an analyzed publisher's prefix is judged: with a capital letter it is no
-    default entity set (those are lower case) and is reported as an error; in lower case it
-    may still be the entity set of a table in a solution that is not analyzed, so it is a
-    warning, unless the previous version defined that message (then it is certain). A name
-    computed at run time is "dynamic, not resolved" and never reported.
+    default entity set (those are the lower-case logical collection names) and is reported as
+    an error (a custom table whose entity set was renamed with capitals, in a solution that is
+    not analyzed, would be taken for a message); in lower case it may still be the entity set
+    of a table in a solution that is not analyzed, so it is a warning, unless the previous
+    version defined that message (then it is certain). A name computed at run time is
+    "dynamic, not resolved" and never reported.
 
     ## References
     - https://learn.microsoft.com/power-apps/developer/model-driven-apps/clientapi/reference/xrm-webapi/online/execute
     - https://learn.microsoft.com/power-apps/developer/data-platform/webapi/use-web-api-actions
-    - https://learn.microsoft.com/power-apps/developer/data-platform/webapi/web-api-service-documents
-      (entity set names: by default the table's `LogicalCollectionName`)
+    - https://learn.microsoft.com/dotnet/api/microsoft.xrm.sdk.metadata.entitymetadata.entitysetname
+      (the entity set name is by default the table's `LogicalCollectionName`; a custom table's can be changed)
     """
     prefixes: dict[str, str] = {}  # publisher prefix -> the first analyzed solution of that publisher
     for s in ctx.solutions:
