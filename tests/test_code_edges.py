@@ -100,3 +100,23 @@ def test_shared_message_name_the_step_follows_its_id():
     assert [s.key for s in graph.steps_on_definition("custom_api:contoso_submitrequest")] == [API_STEP]
     assert graph.find("contoso_SubmitRequest") == ["custom_api:contoso_submitrequest",
                                                    "workflow:a3080000-0000-4000-8000-000000000001"]
+
+
+def test_a_path_cut_short_still_knows_it_runs_through_code():
+    """`dependents` cuts a path to the 12 keys nearest the listed component: the call in code farther away, next
+    to the component asked about, still marks it (a chain of ribbon commands is made up; the edges are real types)."""
+    from analyzer.diagram.dependents import PATH_KEYS, find
+    from analyzer.graph import DependencyGraph
+
+    graph = DependencyGraph()
+    chain = ["sdk_message:contoso_x", "web_resource:script", *(f"workflow:w{i}" for i in range(PATH_KEYS + 3))]
+    for key in chain:
+        graph.add_reference(key, None, key, kind=key.split(":")[0])
+    graph.add_edge(chain[1], chain[0], CALLS_FROM_CODE)
+    for near, far in zip(chain[1:], chain[2:], strict=False):
+        graph.add_edge(far, near, "child_workflow")
+    listed, count = find(graph, chain[0], requires=False, transitive=True)
+    farthest = listed[-1]
+    assert (farthest.key, count, farthest.hops) == (chain[-1], len(chain) - 1, len(chain) - 1)
+    assert len(farthest.path) == PATH_KEYS and chain[0] not in farthest.path
+    assert all(d.from_code for d in listed)
