@@ -627,6 +627,7 @@ class CodeFile:
     handlers: tuple[CodeHandler, ...] = ()
     web_resource: str | None = None  # key of the web resource whose content this is
     registrations: tuple[Registration, ...] = ()  # C#: spkl's [CrmPluginRegistration] attributes
+    skipped: str | None = None  # why the file was not parsed ("binary files": analyzer.code.bounds), else None
 
 
 # --- the solution ------------------------------------------------------------------------

@@ -163,9 +163,14 @@ def test_a_parent_contexts_parameters_are_another_messages():
 
 
 def test_hostile_nesting_is_read_without_recursion():
-    deep = b'class A { void M() { s.Execute(new OrganizationRequest(' + b"(" * 5000 + b'"a_Deep"' + b")" * 5000 \
-        + b")); } }"
-    assert [c.message for c in read_one("Deep.cs", deep).calls] == ["a_Deep"]
+    """200 parentheses deep is read (a loop, not a recursion); 5,000 is past analyzer.code.bounds.MAX_NESTING:
+    not parsed, and the file says why."""
+    def deep(n: int) -> bytes:
+        return b'class A { void M() { s.Execute(new OrganizationRequest(' + b"(" * n + b'"a_Deep"' + b")" * n \
+            + b")); } }"
+    assert [c.message for c in read_one("Deep.cs", deep(200)).calls] == ["a_Deep"]
+    [too_deep] = csharp.read_files([("Deep.cs", deep(5000))])
+    assert (too_deep.calls, too_deep.skipped) == ((), "files nested over 256 deep")
 
 
 def test_file_scoped_namespace_and_verbatim_strings():

@@ -248,12 +248,13 @@ Xrm.WebApi.online.execute(new R());
 
 
 def test_scopes_deep_nesting_and_siblings():
-    """Each function's own `var b`; 3,000 nested functions in well under a second (scopes come from byte ranges:
-    tree-sitter's Node.parent walks down from the root, so asking it per declaration was quadratic)."""
+    """Each function's own `var b`; 250 nested functions (just under analyzer.code.bounds.MAX_NESTING) in well
+    under a second (scopes come from byte ranges: tree-sitter's Node.parent walks down from the root, so asking
+    it per declaration was quadratic)."""
     siblings = "".join(f'function g{i}() {{ var b = "contoso_Y{i % 2}"; fetch("/api/data/v9.2/" + b, {{}}); }}\n'
                        for i in range(4)).encode()
     assert [c.message for c in find_calls(siblings, "s.js", "s.js")] == ["contoso_Y0", "contoso_Y1"] * 2
-    n = 3000
+    n = 250
     nested = ("".join(f'function f{i}() {{ var a{i} = "x";' for i in range(n))
               + 'fetch("/api/data/v9.2/contoso_X" + a0, {});' + "}" * n).encode()
     start = time.perf_counter()

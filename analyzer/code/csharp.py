@@ -37,6 +37,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
+from analyzer.code import bounds
+from analyzer.code.ranges import Nesting
 from analyzer.model import CodeFile, CodeHandler, MessageCall, Registration, RegistrationImage, SourceLocation
 
 if TYPE_CHECKING:
@@ -88,7 +90,7 @@ def _index_query():
     """The nodes the passes look at, found by tree-sitter's query engine (in C) instead of a Python walk."""
     import tree_sitter
 
-    patterns = " ".join(f"({kind}) @{kind}" for kind in (*INDEXED, *sorted(TYPE_DECLARATIONS)))
+    patterns = " ".join(f"({kind}) @{kind}" for kind in (*INDEXED, *sorted(TYPE_DECLARATIONS), *sorted(NAMESPACES)))
     return tree_sitter.Query(_language(), patterns)
 
 
@@ -102,7 +104,7 @@ def _identifier_query():
 def _identifiers(scope: Node, after: int) -> list[Node]:
     import tree_sitter
 
-    cursor = tree_sitter.QueryCursor(_identifier_query())
+    cursor = bounds.bounded_cursor(tree_sitter.QueryCursor(_identifier_query()))
     cursor.set_byte_range(after, scope.end_byte)
     return [n for n in cursor.captures(scope).get("identifier", []) if n.start_byte >= after]
 
@@ -110,7 +112,7 @@ def _identifiers(scope: Node, after: int) -> list[Node]:
 def _captures(node: Node) -> dict[str, list[Node]]:
     import tree_sitter
 
-    return tree_sitter.QueryCursor(_index_query()).captures(node)
+    return bounds.bounded_cursor(tree_sitter.QueryCursor(_index_query())).captures(node)
 
 
 def read(data: bytes, path: str, caller: str) -> CodeFile:
@@ -127,13 +129,19 @@ def read_files(files: Iterable[tuple[str, bytes]]) -> list[CodeFile]:
 
 def _read(files: list[tuple[str, bytes, str]]) -> list[CodeFile]:
     p = parser()
-    parsed = [_File(path, p.parse(data).root_node, caller) for path, data, caller in files]
+    parsed: list[_File] = []
+    skipped: list[CodeFile] = []
+    for path, data, caller in files:
+        try:
+            parsed.append(_File(path, bounds.parse(p, data).root_node, caller))
+        except bounds.NotParsed as e:  # binary, too big, too deep or too slow: counted, not parsed
+            skipped.append(CodeFile(path, "csharp", skipped=e.reason))
     request_classes: dict[str, RequestClass] = {}
     for f in parsed:
         for rc in f.request_classes():
             request_classes.setdefault(rc.type_name.rsplit(".", 1)[-1], rc)
     return [CodeFile(f.path, "csharp", calls=tuple(f.calls(request_classes)), handlers=tuple(f.handlers()),
-                     registrations=tuple(f.registrations())) for f in parsed]
+                     registrations=tuple(f.registrations())) for f in parsed] + skipped
 
 
 # --- syntax helpers -----------------------------------------------------------------------------------
@@ -251,6 +259,9 @@ class _File:
             kind: sorted(found.get(kind, []), key=lambda n: n.start_byte) for kind in INDEXED}
         self._types = sorted((n for kind in TYPE_DECLARATIONS for n in found.get(kind, [])),
                              key=lambda n: n.start_byte)
+        # types and namespaces, nested by byte range: who holds what without climbing Node.parent
+        self._nesting = Nesting(self._types + [n for kind in NAMESPACES for n in found.get(kind, [])])
+        self._names: dict[tuple[int, int], str] = {}
 
     def at(self, node: Node) -> SourceLocation:
         return SourceLocation(self.path, _line(node))
@@ -259,28 +270,30 @@ class _File:
 
     def type_name(self, decl: Node) -> str:
         """The .NET full name: ``Ns.Outer+Inner`` (what a plug-in type's TypeName holds)."""
-        classes: list[str] = []
-        namespaces: list[str] = []
-        n: Node | None = decl
-        while n is not None:
-            if n.type in TYPE_DECLARATIONS:
-                classes.append(_text(n.child_by_field_name("name")))
-            elif n.type in NAMESPACES:
-                namespaces.append(_text(n.child_by_field_name("name")))
-            n = n.parent
-        # a file-scoped namespace is a sibling of the types it holds, not their parent
-        scoped = next((c for c in self.root.named_children if c.type == "file_scoped_namespace_declaration"), None)
-        if scoped is not None:
-            namespaces.append(_text(scoped.child_by_field_name("name")))
-        prefix = ".".join(reversed(namespaces))
-        name = "+".join(reversed(classes))
-        return f"{prefix}.{name}" if prefix else name
+        span = (decl.start_byte, decl.end_byte)
+        if span not in self._names:
+            classes: list[str] = []
+            namespaces: list[str] = []
+            for n in self._nesting.chain(self._nesting.at_or_around(decl)):
+                if n.type in TYPE_DECLARATIONS:
+                    classes.append(_text(n.child_by_field_name("name")))
+                elif n.type == "namespace_declaration":
+                    namespaces.append(_text(n.child_by_field_name("name")))
+            # a file-scoped namespace is a sibling of the types it holds, not their parent
+            scoped = next((c for c in self.root.named_children if c.type == "file_scoped_namespace_declaration"),
+                          None)
+            if scoped is not None:
+                namespaces.append(_text(scoped.child_by_field_name("name")))
+            prefix = ".".join(reversed(namespaces))
+            name = "+".join(reversed(classes))
+            self._names[span] = f"{prefix}.{name}" if prefix else name
+        return self._names[span]
 
     def enclosing_type(self, node: Node) -> Node | None:
-        n = node.parent
-        while n is not None and n.type not in TYPE_DECLARATIONS:
-            n = n.parent
-        return n
+        for n in self._nesting.chain(self._nesting.around(node)):
+            if n.type in TYPE_DECLARATIONS:
+                return n
+        return None
 
     def caller(self, node: Node) -> str:
         decl = self.enclosing_type(node)

@@ -21,11 +21,12 @@ that are not passed to a call never count.
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import replace
 from functools import cache
 
+from analyzer.code import bounds
+from analyzer.code.ranges import Nesting
 from analyzer.model import MessageCall, SourceLocation
 
 _MAX_DEPTH = 64  # identifiers followed and "+" parts joined before a value counts as unknown (a = b; b = a; …)
@@ -73,8 +74,8 @@ def _parser(language: str):
 def find_calls(data: bytes, path: str, caller: str, language: str = "javascript") -> tuple[MessageCall, ...]:
     """The message calls in one script. ``path`` is where findings point, ``caller`` the script's name."""
     parser, query, cursor = _parser(language)
-    tree = parser.parse(data)
-    found = cursor(query).captures(tree.root_node)
+    tree = bounds.parse(parser, data)  # NotParsed when binary, too big, too deep or too slow
+    found = bounds.bounded_cursor(cursor(query)).captures(tree.root_node)
     calls = _File(found, path, caller).calls()
     shown = "javascript" if language == "javascript" else "typescript"
     return tuple(replace(c, language=shown) for c in calls)
@@ -94,45 +95,10 @@ def _unwrap(node):
     return node
 
 
-class _Scopes:
-    """The innermost function (or the file) around a node, from byte ranges. tree-sitter's ``Node.parent``
-    walks down from the root each time, so asking it for every declaration costs the square of the nesting."""
-
-    def __init__(self, scopes: list):
-        self.nodes = sorted(scopes, key=lambda n: (n.start_byte, -n.end_byte))
-        self.starts = [n.start_byte for n in self.nodes]
-        self.parent: list[int | None] = []
-        stack: list[int] = []
-        for i, n in enumerate(self.nodes):
-            while stack and self.nodes[stack[-1]].end_byte < n.end_byte:
-                stack.pop()
-            self.parent.append(stack[-1] if stack else None)
-            stack.append(i)
-
-    def around(self, node) -> int | None:
-        """The index of the innermost scope that contains ``node`` and is not ``node`` itself."""
-        i = bisect.bisect_right(self.starts, node.start_byte) - 1
-        while i is not None and i >= 0:
-            scope = self.nodes[i]
-            if scope.end_byte >= node.end_byte and not (scope.start_byte == node.start_byte and
-                                                        scope.end_byte == node.end_byte and scope.type == node.type):
-                return i
-            i = self.parent[i]
-        return None
-
-    def at_or_around(self, node) -> int | None:
-        """``node``'s own scope when it is one, else the one around it."""
-        i = bisect.bisect_right(self.starts, node.start_byte) - 1
-        if i >= 0 and node.type in _SCOPES and self.nodes[i].end_byte == node.end_byte \
-                and self.nodes[i].type == node.type:
-            return i
-        return self.around(node)
-
-
 class _File:
     def __init__(self, found: dict[str, list], path: str, caller: str):
         self.path, self.caller = path, caller
-        self.scopes = _Scopes(found.get("scope", []))
+        self.scopes = Nesting(found.get("scope", []))
         self.defs: dict[tuple[int | None, str], list] = {}  # (scope index, name or member chain) -> values
         self.reassigned: set[str] = set()  # plain identifiers assigned after their declaration
         self.call_nodes = sorted(found.get("call", []), key=lambda n: n.start_byte)
