@@ -3,8 +3,9 @@
 Generated folders (``bin/``, ``obj/``, ``node_modules/``, and hidden ones such as ``.git/``) are not walked,
 and minified bundles (``analyzer.code.is_minified``), files over ``MAX_FILE_BYTES`` and files out of the bounds of
 ``analyzer.code.bounds`` (binary, too big, nested too deep, too slow to parse) are not parsed: each is skipped and
-counted, and ``summary`` says so with the script web resources left unparsed the same way. A file that is the content of an analyzed web resource (mapped in by SolutionPackager or
-spkl) is that web resource's, already read with its package, and is not read again.
+counted, and ``summary`` says so with the script web resources left unparsed the same way. A file that is the
+content of an analyzed web resource (mapped in by SolutionPackager or spkl) is that web resource's, already read
+with its package, and is not read again.
 """
 
 from __future__ import annotations
