@@ -562,11 +562,13 @@ def _link_code(graph: DependencyGraph, index: _Index, f: CodeFile) -> None:
 
 def _code_message(graph: DependencyGraph, index: _Index, call: MessageCall) -> MessageRef | None | bool:
     """The message a call names; None when it is dynamic; False when it is not a message call after all: an
-    unbound URL (``/api/data/v9.2/<name>``) names a message or a table's entity set alike, so it is a call only
-    when an analyzed definition or a platform message has that name."""
+    unbound URL (``/api/data/v9.2/<name>``) or a relative path given to an HTTP helper (``/<name>``,
+    ``analyzer.code.webapi``) names a message or a table's entity set alike, so it is a call only when an
+    analyzed definition or a platform message has that name."""
     if call.dynamic or not call.message:
         return None
-    if call.via == "url" and index.definition(call.message) is None and sdk_messages.message_id(call.message) is None:
+    if call.via in ("url", "relative url") and index.definition(call.message) is None \
+            and sdk_messages.message_id(call.message) is None:
         return False
     return _message(graph, index, call.message)
 

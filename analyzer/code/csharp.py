@@ -11,7 +11,14 @@ where the syntax makes it one. What is read:
   the literal keys set with ``request["Key"] = …``, ``["Key"] = …`` in the initializer,
   ``request.Parameters["Key"] = …``, ``Parameters.Add("Key", …)``, ``Parameters = { {"Key", …} }``, and
   the early-bound properties whose setter writes ``Parameters["Key"]``. A name that is not a literal
-  string is ``dynamic``: the call is kept, its message is None, never guessed.
+  string is ``dynamic``: the call is kept, its message is None, never guessed. An interpolated string
+  with no hole (``$"mppce_OnPublish"``) is a literal.
+- Web API calls: a string that is a Web API path (``analyzer.code.webapi``) given to any call or ``new``:
+  ``svc.Post("sample_CreateCustomer", …)``, ``new HttpRequestMessage(HttpMethod.Post, uri)``,
+  ``RequestUri = new Uri($"systemusers({id})/Microsoft.Dynamics.CRM.sample_IsSystemAdmin", …)``. A string is
+  read through literals, interpolations (a hole is computed), ``+`` and a local declared once in the same
+  member and never assigned again; a relative path without the namespace counts only where the call says it
+  is an HTTP request (a method named Get, Post…, an ``HttpMethod``, a ``RequestUri``). Their bodies are not read.
 - handlers: every class, by its .NET full name (namespace + class, ``Outer+Inner`` when nested: the
   plug-in type name in a solution), with the literal keys it reads from ``InputParameters[...]`` and
   writes to ``OutputParameters[...]`` (indexers, ``Add``, ``Contains``, ``ContainsKey``,
@@ -37,7 +44,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
-from analyzer.code import bounds
+from analyzer.code import bounds, webapi
 from analyzer.code.ranges import Nesting
 from analyzer.model import CodeFile, CodeHandler, MessageCall, Registration, RegistrationImage, SourceLocation
 
@@ -56,7 +63,7 @@ COLLECTION_METHODS = frozenset({"Add", "Contains", "ContainsKey", "TryGetValue",
 TYPE_DECLARATIONS = frozenset({"class_declaration", "struct_declaration", "record_declaration"})
 NAMESPACES = frozenset({"namespace_declaration", "file_scoped_namespace_declaration"})
 INDEXED = ("object_creation_expression", "assignment_expression", "element_access_expression",
-           "invocation_expression")
+           "invocation_expression", "variable_declarator")
 BODIES = frozenset({"method_declaration", "constructor_declaration", "accessor_declaration", "local_function_statement",
                     "property_declaration", "operator_declaration", "destructor_declaration"})
 
@@ -180,7 +187,25 @@ def literal(node: Node | None) -> str | None:
         return _text(node)[2:-1].replace('""', '"')
     if node.type == "raw_string_literal":
         return _text(node).strip('"').strip("\n")
+    if node.type == "interpolated_string_expression" and not any(c.type == "interpolation"
+                                                                 for c in node.named_children):
+        return _interpolated(node)  # $"mppce_OnPublish": no hole, a literal
     return None
+
+
+def _interpolated(node: Node) -> str:
+    """An interpolated string's text, ``webapi.UNKNOWN`` for each hole."""
+    verbatim = "@" in _text(node)[:3]
+    parts = []
+    for c in node.named_children:
+        if c.type == "interpolation":
+            parts.append(webapi.UNKNOWN)
+        elif c.type == "escape_sequence" and not verbatim:
+            t = _text(c)
+            parts.append(_ESCAPES.get(t[1:], t) if len(t) == 2 else t)
+        elif c.type in ("string_content", "escape_sequence"):
+            parts.append(_text(c).replace("{{", "{").replace("}}", "}"))
+    return "".join(parts)
 
 
 def _value(node: Node | None) -> str | int | None:
@@ -439,6 +464,88 @@ class _File:
     # --- calls ----------------------------------------------------------------------------------------
 
     def calls(self, request_classes: dict[str, RequestClass]) -> Iterator[MessageCall]:
+        yield from self._organization_requests(request_classes)
+        yield from self._web_api_calls()
+
+    # --- Web API paths ----------------------------------------------------------------------------------
+
+    def _web_api_calls(self) -> Iterator[MessageCall]:
+        """Every argument of a call or ``new`` whose value is a Web API path (``analyzer.code.webapi``)."""
+        sends = sorted(self.nodes["invocation_expression"] + self.nodes["object_creation_expression"],
+                       key=lambda n: n.start_byte)
+        for n in sends:
+            if n.type == "object_creation_expression" and \
+                    _last_name(n.child_by_field_name("type")) == "OrganizationRequest":
+                continue  # its argument is a message name, read as one
+            http = self._http(n)
+            for arg in _arguments(n.child_by_field_name("arguments")):
+                text = self._string(arg)
+                if text == webapi.UNKNOWN or text in webapi.HTTP_METHODS:
+                    continue
+                call = webapi.parse(text, self.at(n), self.caller(n), http=http)
+                if call is not None:
+                    yield MessageCall(call.message, call.dynamic, call.parameters, call.source, call.caller,
+                                      language="csharp", via=call.via, operation_type=call.operation_type,
+                                      bound=call.bound, bound_entity_set=call.bound_entity_set,
+                                      parameters_known=call.parameters_known)
+
+    def _http(self, n: Node) -> bool:
+        """The call or ``new`` says it sends an HTTP request: a method named Get, Post… (``svc.Post(path, body)``,
+        ``client.GetAsync(path)``), an ``HttpMethod`` or "POST" among its arguments, or a ``new Uri(…)`` that
+        is a request's ``RequestUri`` or an argument of such a call."""
+        if n.type == "invocation_expression" and \
+                webapi.HTTP_METHOD_NAME.fullmatch(method := _last_name(n.child_by_field_name("function"))):
+            # IOrganizationService.Delete(entityName, id) names a table, not a path
+            return not (method == "Delete" and len(_arguments(n.child_by_field_name("arguments"))) == 2)
+        for arg in _arguments(n.child_by_field_name("arguments")):
+            if arg.type == "member_access_expression" and _last_name(arg.child_by_field_name("expression")) \
+                    == "HttpMethod" or literal(arg) in webapi.HTTP_METHODS:
+                return True
+        if n.type == "object_creation_expression" and _last_name(n.child_by_field_name("type")) == "Uri":
+            parent = n.parent
+            if parent is not None and parent.type == "assignment_expression" \
+                    and _last_name(parent.child_by_field_name("left")) == "RequestUri":
+                return True
+            if parent is not None and parent.type == "argument" and parent.parent is not None \
+                    and parent.parent.parent is not None:
+                return self._http(parent.parent.parent)
+        return False
+
+    def _string(self, node: Node | None, depth: int = 0) -> str:
+        """A string expression's value, ``webapi.UNKNOWN`` for each part computed at run time."""
+        while node is not None and node.type == "parenthesized_expression" and node.named_child_count == 1:
+            node = node.named_children[0]
+        if node is None or depth > 32:
+            return webapi.UNKNOWN
+        if (value := literal(node)) is not None:
+            return value
+        if node.type == "interpolated_string_expression":
+            return _interpolated(node)
+        if node.type == "binary_expression" and _text(node.child_by_field_name("operator")) == "+":
+            return self._string(node.child_by_field_name("left"), depth + 1) \
+                + self._string(node.child_by_field_name("right"), depth + 1)
+        if node.type == "identifier":
+            return self._string(self._local(node), depth + 1)
+        return webapi.UNKNOWN
+
+    def _local(self, identifier: Node) -> Node | None:
+        """The value of the local ``identifier`` names: declared once in the same member with a value and never
+        assigned again there; else None."""
+        body = self._body(identifier)
+        if body is None:
+            return None
+        name = identifier.text
+        declared = [d for d in self._between("variable_declarator", body.start_byte - 1, body.end_byte)
+                    if d.named_children and d.named_children[0].text == name]
+        assigned = [a for a in self._between("assignment_expression", body.start_byte - 1, body.end_byte)
+                    if (left := a.child_by_field_name("left")) is not None and left.text == name]
+        if len(declared) != 1 or assigned or len(declared[0].named_children) < 2:
+            return None
+        return declared[0].named_children[-1]
+
+    # --- OrganizationRequest ----------------------------------------------------------------------------
+
+    def _organization_requests(self, request_classes: dict[str, RequestClass]) -> Iterator[MessageCall]:
         tracked: set[int] = set()  # RequestName assignments already part of a creation
         for n in self.nodes["object_creation_expression"]:
             type_name = _last_name(n.child_by_field_name("type"))
