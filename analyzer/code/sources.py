@@ -86,12 +86,13 @@ def scan(roots: Iterable[str], already_read: Iterable[str] = ()) -> SourceScan:
 
 def summary(scanned: SourceScan | None, solutions: list[Solution]) -> str | None:
     """The line on stderr about code: what ``--sources`` parsed and skipped, and the script web resources of the
-    packages left unparsed (``script web resources not parsed: binary files: 1``); None when there is nothing
-    to say."""
+    packages left unparsed out of bounds (``script web resources not parsed: binary files: 1``); None when there
+    is nothing to say. A package's minified bundle (jquery.min.js in many a solution) is left unparsed by design
+    and not told, as before."""
     scripts: dict[str, int] = {}
     for s in solutions:
         for f in s.code:
-            if f.skipped:
+            if f.skipped and f.skipped != MINIFIED:
                 scripts[f.skipped] = scripts.get(f.skipped, 0) + 1
     parts = [scanned.summary] if scanned is not None else []
     if scripts:
