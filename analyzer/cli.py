@@ -122,12 +122,12 @@ def _sources_option(command):
 
 def _code(solutions, sources) -> list:
     """The files of the --sources folders, parsed (one line on stderr says what was read and skipped)."""
+    from analyzer.code.sources import summary
     from analyzer.engine import load_sources
     scanned = load_sources(sources, solutions)
-    if scanned is None:
-        return []
-    click.echo(scanned.summary, err=True)
-    return scanned.files
+    if (line := summary(scanned, solutions)) is not None:
+        click.echo(line, err=True)
+    return scanned.files if scanned is not None else []
 
 
 def _inputs(ctx: click.Context, paths: tuple[str, ...]) -> list[str]:

@@ -12,6 +12,7 @@ from analyzer import options as rule_settings
 from analyzer.baseline import apply as apply_suppressions
 from analyzer.code.sources import SourceScan
 from analyzer.code.sources import scan as scan_sources
+from analyzer.code.sources import summary as code_summary
 from analyzer.config import Suppression
 from analyzer.diff import DiffResult, diff_solutions
 from analyzer.errors import SolutionError, SolutionErrors
@@ -186,7 +187,7 @@ def analyze(paths: Iterable[str], *, select: Iterable[str] = (), ignore: Iterabl
     scanned = load_sources(sources, solutions)
     result = run_packages(solutions, rules, options=options, severities=severities, on_loaded=on_loaded,
                           code=scanned.files if scanned else ())
-    result.sources = scanned.summary if scanned else None
+    result.sources = code_summary(scanned, solutions)
     return _suppressed(result, suppress, baseline)
 
 

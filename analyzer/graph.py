@@ -579,8 +579,11 @@ def _link_code(graph: DependencyGraph, index: _Index, f: CodeFile) -> None:
     if caller not in graph:
         graph.add_reference(caller, None, f.path, kind="source_file")
     for call in f.calls:
-        kind = _url_kind(graph, index, call.message) if call.via == "url" and call.message else _MESSAGE
-        if kind == _TABLE:
+        # An unbound URL names a message or a table alike; a relative path given to an HTTP helper
+        # (analyzer.code.webapi) is a call only when a message has that name, never an unknown to judge.
+        url = call.via in ("url", "relative url")
+        kind = _url_kind(graph, index, call.message) if url and call.message else _MESSAGE
+        if kind == _TABLE or (kind == _UNKNOWN_NAME and call.via == "relative url"):
             continue
         if kind == _UNKNOWN_NAME:
             graph._unknown_urls.append((caller, call))

@@ -569,7 +569,8 @@ class MessageCall:
     caller: str  # the script (web resource name or source file) or class that calls
     language: str = "javascript"  # "javascript" | "typescript" | "csharp"
     # "execute": a request object's getMetadata(); "url": an unbound Web API URL, which names a message or a
-    # table's entity set alike; "qualified url": …/Microsoft.Dynamics.CRM.<message>; "request": C#
+    # table's entity set alike; "relative url": a path given to an HTTP helper (``/<name>``), likewise;
+    # "qualified url": …/Microsoft.Dynamics.CRM.<message>; "request": C# (analyzer.code.webapi)
     via: str = "execute"
     operation_type: str | None = None  # "action" | "function"; None when the code does not say
     bound: bool | None = None  # None when the code does not say
@@ -627,6 +628,7 @@ class CodeFile:
     handlers: tuple[CodeHandler, ...] = ()
     web_resource: str | None = None  # key of the web resource whose content this is
     registrations: tuple[Registration, ...] = ()  # C#: spkl's [CrmPluginRegistration] attributes
+    skipped: str | None = None  # why the file was not parsed ("binary files": analyzer.code.bounds), else None
 
 
 # --- the solution ------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from analyzer.model import MessageCall
 from analyzer.rule import ComponentSummary, RuleContext
 
 _HOW = {"execute": "an Xrm.WebApi execute request", "url": "a Web API URL", "qualified url": "a Web API URL",
-        "request": "an OrganizationRequest"}
+        "relative url": "a Web API path", "request": "an OrganizationRequest"}
 
 
 def resolved_calls(ctx: RuleContext) -> Iterator[tuple[str, MessageCall, MessageRef]]:

@@ -33,10 +33,16 @@ def check(ctx: RuleContext):
     the definition and its callers in one release.
 
     ## Known limitations
-    Only what the code states is compared: parameters built at run time, a request object
-    whose metadata is not in the same file, a URL call's body that is not a literal object,
-    and an action whose XAML is not in the package (its arguments are unknown) are not.
-    Parameter names are compared without regard to case.
+    Only what the code states is compared. A body counts as known when every property is: an
+    object literal plus the properties the same function assigns to its variable before the
+    call (`parameters.Reason = …`, `parameters["Reason"] = …`, `Object.assign`); a body also
+    passed to another function, or given properties elsewhere, is "parameters not all known"
+    and not judged. Not compared either: a request object whose metadata is not in the same
+    file, the body a team's own helper sends (`Sdk.request("POST", "/contoso_X", body)`: the
+    helper decides what goes out; the call's kind and binding are still compared), the binding
+    of a path whose record part is computed (`recordUri + "/Microsoft.Dynamics.CRM.contoso_X"`),
+    and an action whose XAML is not in the package (its arguments are unknown). Parameter names
+    are compared without regard to case; OData annotations (`X@odata.bind`) name parameter `X`.
 
     ## References
     - https://learn.microsoft.com/power-apps/developer/model-driven-apps/clientapi/reference/xrm-webapi/online/execute

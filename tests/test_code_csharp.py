@@ -7,6 +7,7 @@ here from the files themselves), never pasted from the parser's output.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -163,9 +164,14 @@ def test_a_parent_contexts_parameters_are_another_messages():
 
 
 def test_hostile_nesting_is_read_without_recursion():
-    deep = b'class A { void M() { s.Execute(new OrganizationRequest(' + b"(" * 5000 + b'"a_Deep"' + b")" * 5000 \
-        + b")); } }"
-    assert [c.message for c in read_one("Deep.cs", deep).calls] == ["a_Deep"]
+    """200 parentheses deep is read (a loop, not a recursion); 5,000 is past analyzer.code.bounds.MAX_NESTING:
+    not parsed, and the file says why."""
+    def deep(n: int) -> bytes:
+        return b'class A { void M() { s.Execute(new OrganizationRequest(' + b"(" * n + b'"a_Deep"' + b")" * n \
+            + b")); } }"
+    assert [c.message for c in read_one("Deep.cs", deep(200)).calls] == ["a_Deep"]
+    [too_deep] = csharp.read_files([("Deep.cs", deep(5000))])
+    assert (too_deep.calls, too_deep.skipped) == ((), "files nested over 256 deep")
 
 
 def test_file_scoped_namespace_and_verbatim_strings():
@@ -361,3 +367,36 @@ def test_dv605_says_nothing_of_an_attribute_named_by_constants():
     graph = build_graph([solution], [csharp.read(source, "Extra.cs", "Extra.cs")])
     result = run_rules([solution], [discover().get("DV605")], graph=graph)
     assert result.findings == [] and not result.errors
+
+
+def test_web_api_paths_given_to_the_teams_service_and_http_requests():
+    """fixtures/code/helpers/csharp/ContosoClient.cs: svc.Post("contoso_CheckStatus", …) (line 17), svc.Post(actionUri,
+    …) with actionUri = requestUri.ToString() + "/Microsoft.Dynamics.CRM.contoso_Recalculate" (23), a
+    HttpRequestMessage to $"contoso_requests({requestId})/Microsoft.Dynamics.CRM.contoso_Recalculate" (24), and
+    new OrganizationRequest($"contoso_Archive") (30). service.Delete("contoso_request", id) names a table and
+    Console.WriteLine("POST contoso_CheckStatus done") is a sentence: neither is a call."""
+    path = FIXTURES / "code" / "helpers" / "csharp" / "ContosoClient.cs"
+    calls = read_one("ContosoClient.cs", path.read_bytes()).calls
+    assert sorted((c.source.line, c.message, c.via, c.bound, c.bound_entity_set, c.dynamic) for c in calls) == [
+        (line_of(path, 'svc.Post("contoso_CheckStatus"'), "contoso_CheckStatus", "relative url", False, None, False),
+        (line_of(path, "svc.Post(actionUri"), "contoso_Recalculate", "qualified url", None, None, False),
+        (line_of(path, "new HttpRequestMessage"), "contoso_Recalculate", "qualified url", True, "contoso_requests",
+         False),
+        (line_of(path, '$"contoso_Archive"'), "contoso_Archive", "request", None, None, False),
+    ]
+    assert {c.caller for c in calls} == {"Contoso.Client.RequestClient"}
+
+
+def test_1500_nested_classes_are_skipped_at_once():
+    """Issue 19: 21 KB of C# with 1,500 nested classes took over a minute (type names climbed Node.parent)."""
+    source = ("namespace N {\n" + "".join(f"class C{i} {{\n" for i in range(1500)) + "}\n" * 1500 + "}\n").encode()
+    assert len(source) > 20_000
+    start = time.perf_counter()
+    [code] = csharp.read_files([("Deep.cs", source)])
+    assert (code.skipped, code.handlers) == ("files nested over 256 deep", ())
+    # 250 nested classes, each calling a message: read, every type named, in well under the old minute
+    source = ("namespace N {\n" + "".join(f'class C{i} {{ void M() {{ s.Execute(new OrganizationRequest("a_X")); }}\n'
+                                          for i in range(250)) + "}\n" * 250 + "}\n").encode()
+    [code] = csharp.read_files([("Deep.cs", source)])
+    assert len(code.calls) == 250 and code.calls[-1].caller.count("+") == 249
+    assert time.perf_counter() - start < 10

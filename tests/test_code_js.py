@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from conftest import CORPUS, FIXTURES
 
 from analyzer.cli import main
@@ -248,15 +249,116 @@ Xrm.WebApi.online.execute(new R());
 
 
 def test_scopes_deep_nesting_and_siblings():
-    """Each function's own `var b`; 3,000 nested functions in well under a second (scopes come from byte ranges:
-    tree-sitter's Node.parent walks down from the root, so asking it per declaration was quadratic)."""
+    """Each function's own `var b`; 250 nested functions (just under analyzer.code.bounds.MAX_NESTING) in well
+    under a second (scopes come from byte ranges: tree-sitter's Node.parent walks down from the root, so asking
+    it per declaration was quadratic)."""
     siblings = "".join(f'function g{i}() {{ var b = "contoso_Y{i % 2}"; fetch("/api/data/v9.2/" + b, {{}}); }}\n'
                        for i in range(4)).encode()
     assert [c.message for c in find_calls(siblings, "s.js", "s.js")] == ["contoso_Y0", "contoso_Y1"] * 2
-    n = 3000
+    n = 250
     nested = ("".join(f'function f{i}() {{ var a{i} = "x";' for i in range(n))
               + 'fetch("/api/data/v9.2/contoso_X" + a0, {});' + "}" * n).encode()
     start = time.perf_counter()
     [call] = find_calls(nested, "d.js", "d.js")
     assert call.message == "contoso_Xx"  # a0 is declared in f0, around the call
     assert time.perf_counter() - start < 2
+
+
+# --- team helpers, bodies built step by step (issue 16 items 3 and 4) ------------------------------------------
+
+HELPERS = FIXTURES / "code" / "helpers"
+
+
+def helper_calls(name: str):
+    return [summary(c) + (c.bound_entity_set,)
+            for c in find_calls((HELPERS / "scripts" / name).read_bytes(), name, name)]
+
+
+def test_a_web_api_path_given_to_the_teams_own_helper_is_a_call():
+    # contoso_sdk.js: Contoso.request(action, uri, data) joins a relative URI to the service root itself
+    assert helper_calls("contoso_sdk.js") == [
+        ("contoso_CheckStatus", 28, "relative url", False, None, None),  # "POST", "/contoso_CheckStatus"
+        ("contoso_Recalculate", 32, "qualified url", None, None, None),  # requestUri + "/Microsoft.Dynamics.CRM.…"
+        ("contoso_requests", 36, "relative url", False, None, None),  # a table's: the graph keeps no such call
+    ]  # line 40: openUrl("/contoso_CheckStatus") is no HTTP request; the helper's own open(action, uri) is computed
+
+
+def test_a_body_built_step_by_step_is_known_only_when_every_property_is():
+    assert helper_calls("steps.js") == [
+        ("contoso_CheckStatus", 6, "url", False, ("Priority", "Reason"), None),  # parameters.Reason, ["Priority"]
+        ("contoso_CheckStatus", 17, "url", False, ("Priority", "Reason"), None),  # Object.assign, then req.send
+        ("contoso_CheckStatus", 24, "url", False, None, None),  # addDefaults(parameters): not all known
+        ("contoso_CheckStatus", 29, "url", False, (), None),  # Reason is set after the request is sent
+    ]
+
+
+def test_helpers_and_step_by_step_bodies_end_to_end():
+    """ContosoScripts defines contoso_CheckStatus (Reason required), contoso_Recalculate and the Draft
+    contoso_Archive: the helpers' callers are listed, the one body sent without Reason is the one DV603."""
+    result = analyze([str(CONTOSO)], select=["DV601", "DV602", "DV603"], sources=[str(HELPERS)])
+    found = sorted((f.rule, Path(f.location.path).name, f.location.line) for f in result.findings)
+    assert found == [("DV602", "ContosoClient.cs", 30), ("DV603", "steps.js", 29)]
+    callers = {(Path(call.source.path).name, call.source.line) for _c, call, ref in result.graph.code_calls()
+               if ref is not None and ref.name == "contoso_CheckStatus"}
+    assert {("contoso_sdk.js", 28), ("ContosoClient.cs", 17), ("steps.js", 6)} <= callers
+    assert all(call.message != "contoso_requests" for _c, call, _r in result.graph.code_calls())
+
+
+@needs_corpus
+def test_item26_callers_through_sdk_request_and_svc_post_block_deleting_the_actions():
+    """#26: WebAPIFunctionsAndActions.js calls Sdk.request("POST", "/sample_CreateCustomer", parameters) at lines
+    311 and 332 and Sdk.request("POST", contactUri + "/Microsoft.Dynamics.CRM.sample_AddNoteToContact", …) at 286;
+    Program.cs calls svc.Post("sample_CreateCustomer", …) at 186, svc.PostCreate(…) at 203 and svc.Post(actionUri,
+    note) at 168, actionUri declared at 166."""
+    item = CORPUS / "microsoft__PowerApps-Samples"
+    webapi = item / "dataverse" / "webapi"
+    packages = [webapi / "JS" / "WebAPIFunctionsAndActions" / "WebAPIFunctionsandActions_1_0_0_0_managed.zip",
+                webapi / "C#" / "FunctionAndActions" / "WebAPIFunctionsandActions_1_0_0_0_managed.zip"]
+    expected = {"sample_CreateCustomer": {("WebAPIFunctionsAndActions.js", 311), ("WebAPIFunctionsAndActions.js", 332),
+                                          ("Program.cs", 186), ("Program.cs", 203)},
+                "sample_AddNoteToContact": {("WebAPIFunctionsAndActions.js", 286), ("Program.cs", 168)}}
+    for package in packages:
+        for message, callers in expected.items():
+            out = CliRunner().invoke(main, ["dependents", str(package), "--of", message, "--sources",
+                                            str(item / "src"), "--format", "json"])
+            assert out.exit_code == 0, out.output
+            calls = {(Path(where.rsplit(":", 1)[0]).name, int(where.rsplit(":", 1)[1]))
+                     for d in json.loads(out.stdout)["dependents"] for where in d.get("calls", [])}
+            assert callers <= calls, (package, message, calls)
+
+
+# --- pathological code (issue 19) --------------------------------------------------------------------------------
+
+def test_pathological_scripts_are_skipped_and_said_so_quickly():
+    """400 KB of nested calls and 8 MB of random bytes took over a minute (and over 1 GiB) before every parse was
+    bounded (analyzer/code/bounds.py)."""
+    from analyzer.code import read_code
+    start = time.perf_counter()
+    nested = b"f(\n" * 100_000 + b"1" + b")" * 100_000 + b";\n"  # 400 KB, lines too short for a bundle
+    noise = os.urandom(1024 * 1024)
+    assert read_code(nested, "n.js", "n.js").skipped == "files nested over 256 deep"
+    assert read_code(noise, "r.js", "r.js").skipped == "binary files"
+    assert read_code(os.urandom(8 * 1024 * 1024), "big.js", "big.js").skipped == "files over 4 MiB"
+    # a chain 50,000 calls long nests no bracket: parsed, and the query engine starts no match below depth 1,000
+    chain = b'x = a' + b'.b()\n' * 50_000 + b';\nfetch("/api/data/v9.2/contoso_X", {});\n'
+    assert [c.message for c in read_code(chain, "c.js", "c.js").calls] == ["contoso_X"]
+    assert time.perf_counter() - start < 20
+
+
+def test_a_pathological_script_web_resource_or_source_is_counted_on_the_summary(tmp_path):
+    """The package's own script web resource and a file of --sources, each out of bounds: skipped and counted
+    on the stderr line, while the rest is still analyzed."""
+    package = tmp_path / "ContosoScripts"
+    shutil.copytree(CONTOSO, package)
+    (package / "WebResources" / "contoso_" / "scripts" / "request.js").write_bytes(b"f(\n" * 100_000 + b")" * 100_000)
+    sources = tmp_path / "src"
+    sources.mkdir()
+    (sources / "noise.js").write_bytes(os.urandom(256 * 1024))
+    (sources / "Deep.cs").write_bytes(("class C {" * 1500 + "}" * 1500).encode())
+    start = time.perf_counter()
+    out = CliRunner().invoke(main, ["check", str(package), "--sources", str(sources), "--format", "json"])
+    assert out.exit_code in (0, 1), out.output
+    assert out.stderr.strip().splitlines()[-1] == (
+        "sources: 0 files parsed; skipped binary files: 1, files nested over 256 deep: 1; "
+        "script web resources not parsed: files nested over 256 deep: 1")
+    assert time.perf_counter() - start < 30

@@ -15,21 +15,28 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from analyzer.code import csharp, javascript
+from analyzer.code.bounds import NotParsed
 from analyzer.model import CodeFile, CodeHandler, MessageCall, SourceLocation
 
-__all__ = ["BATCH_READERS", "READERS", "CodeFile", "CodeHandler", "MessageCall", "SourceLocation", "is_minified",
-           "read_code"]
+__all__ = ["BATCH_READERS", "MINIFIED", "READERS", "CodeFile", "CodeHandler", "MessageCall", "SourceLocation",
+           "is_minified", "read_code"]
 
 # A file this big whose lines average this long is a minified bundle (jquery.min.js: 87 KB in 2 lines), not
 # code a team writes: skipped and counted. Hand-written scripts average 30-60 characters a line.
 MINIFIED_BYTES = 64 * 1024
 MINIFIED_LINE = 300
+MINIFIED = "minified bundles"  # how a skipped bundle is counted
 
 
 def _script(language: str) -> Callable[[bytes, str, str], CodeFile]:
     def read(data: bytes, path: str, caller: str) -> CodeFile:
-        return CodeFile(path, "typescript" if language != "javascript" else "javascript",
-                        calls=javascript.find_calls(data, path, caller, language))
+        shown = "typescript" if language != "javascript" else "javascript"
+        if is_minified(data):
+            return CodeFile(path, shown, skipped=MINIFIED)
+        try:
+            return CodeFile(path, shown, calls=javascript.find_calls(data, path, caller, language))
+        except NotParsed as e:  # analyzer.code.bounds: binary, too big, too deep, too slow
+            return CodeFile(path, shown, skipped=e.reason)
     return read
 
 
@@ -45,6 +52,7 @@ def is_minified(data: bytes) -> bool:
 
 
 def read_code(data: bytes, path: str, caller: str, extension: str = ".js") -> CodeFile | None:
-    """``data`` parsed by the reader of ``extension``; None when no reader knows the extension."""
+    """``data`` parsed by the reader of ``extension``; None when no reader knows the extension. A file left
+    unparsed (a minified bundle, or out of ``analyzer.code.bounds``) is a CodeFile whose ``skipped`` says why."""
     reader = READERS.get(extension.lower())
     return reader(data, path, caller) if reader is not None else None

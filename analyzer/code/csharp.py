@@ -11,7 +11,14 @@ where the syntax makes it one. What is read:
   the literal keys set with ``request["Key"] = …``, ``["Key"] = …`` in the initializer,
   ``request.Parameters["Key"] = …``, ``Parameters.Add("Key", …)``, ``Parameters = { {"Key", …} }``, and
   the early-bound properties whose setter writes ``Parameters["Key"]``. A name that is not a literal
-  string is ``dynamic``: the call is kept, its message is None, never guessed.
+  string is ``dynamic``: the call is kept, its message is None, never guessed. An interpolated string
+  with no hole (``$"mppce_OnPublish"``) is a literal.
+- Web API calls: a string that is a Web API path (``analyzer.code.webapi``) given to any call or ``new``:
+  ``svc.Post("sample_CreateCustomer", …)``, ``new HttpRequestMessage(HttpMethod.Post, uri)``,
+  ``RequestUri = new Uri($"systemusers({id})/Microsoft.Dynamics.CRM.sample_IsSystemAdmin", …)``. A string is
+  read through literals, interpolations (a hole is computed), ``+`` and a local declared once in the same
+  member and never assigned again; a relative path without the namespace counts only where the call says it
+  is an HTTP request (a method named Get, Post…, an ``HttpMethod``, a ``RequestUri``). Their bodies are not read.
 - handlers: every class, by its .NET full name (namespace + class, ``Outer+Inner`` when nested: the
   plug-in type name in a solution), with the literal keys it reads from ``InputParameters[...]`` and
   writes to ``OutputParameters[...]`` (indexers, ``Add``, ``Contains``, ``ContainsKey``,
@@ -37,6 +44,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
+from analyzer.code import bounds, webapi
+from analyzer.code.ranges import Nesting
 from analyzer.model import CodeFile, CodeHandler, MessageCall, Registration, RegistrationImage, SourceLocation
 
 if TYPE_CHECKING:
@@ -54,7 +63,7 @@ COLLECTION_METHODS = frozenset({"Add", "Contains", "ContainsKey", "TryGetValue",
 TYPE_DECLARATIONS = frozenset({"class_declaration", "struct_declaration", "record_declaration"})
 NAMESPACES = frozenset({"namespace_declaration", "file_scoped_namespace_declaration"})
 INDEXED = ("object_creation_expression", "assignment_expression", "element_access_expression",
-           "invocation_expression")
+           "invocation_expression", "variable_declarator")
 BODIES = frozenset({"method_declaration", "constructor_declaration", "accessor_declaration", "local_function_statement",
                     "property_declaration", "operator_declaration", "destructor_declaration"})
 
@@ -88,7 +97,7 @@ def _index_query():
     """The nodes the passes look at, found by tree-sitter's query engine (in C) instead of a Python walk."""
     import tree_sitter
 
-    patterns = " ".join(f"({kind}) @{kind}" for kind in (*INDEXED, *sorted(TYPE_DECLARATIONS)))
+    patterns = " ".join(f"({kind}) @{kind}" for kind in (*INDEXED, *sorted(TYPE_DECLARATIONS), *sorted(NAMESPACES)))
     return tree_sitter.Query(_language(), patterns)
 
 
@@ -102,7 +111,7 @@ def _identifier_query():
 def _identifiers(scope: Node, after: int) -> list[Node]:
     import tree_sitter
 
-    cursor = tree_sitter.QueryCursor(_identifier_query())
+    cursor = bounds.bounded_cursor(tree_sitter.QueryCursor(_identifier_query()))
     cursor.set_byte_range(after, scope.end_byte)
     return [n for n in cursor.captures(scope).get("identifier", []) if n.start_byte >= after]
 
@@ -110,7 +119,7 @@ def _identifiers(scope: Node, after: int) -> list[Node]:
 def _captures(node: Node) -> dict[str, list[Node]]:
     import tree_sitter
 
-    return tree_sitter.QueryCursor(_index_query()).captures(node)
+    return bounds.bounded_cursor(tree_sitter.QueryCursor(_index_query())).captures(node)
 
 
 def read(data: bytes, path: str, caller: str) -> CodeFile:
@@ -127,13 +136,19 @@ def read_files(files: Iterable[tuple[str, bytes]]) -> list[CodeFile]:
 
 def _read(files: list[tuple[str, bytes, str]]) -> list[CodeFile]:
     p = parser()
-    parsed = [_File(path, p.parse(data).root_node, caller) for path, data, caller in files]
+    parsed: list[_File] = []
+    skipped: list[CodeFile] = []
+    for path, data, caller in files:
+        try:
+            parsed.append(_File(path, bounds.parse(p, data).root_node, caller))
+        except bounds.NotParsed as e:  # binary, too big, too deep or too slow: counted, not parsed
+            skipped.append(CodeFile(path, "csharp", skipped=e.reason))
     request_classes: dict[str, RequestClass] = {}
     for f in parsed:
         for rc in f.request_classes():
             request_classes.setdefault(rc.type_name.rsplit(".", 1)[-1], rc)
     return [CodeFile(f.path, "csharp", calls=tuple(f.calls(request_classes)), handlers=tuple(f.handlers()),
-                     registrations=tuple(f.registrations())) for f in parsed]
+                     registrations=tuple(f.registrations())) for f in parsed] + skipped
 
 
 # --- syntax helpers -----------------------------------------------------------------------------------
@@ -172,7 +187,25 @@ def literal(node: Node | None) -> str | None:
         return _text(node)[2:-1].replace('""', '"')
     if node.type == "raw_string_literal":
         return _text(node).strip('"').strip("\n")
+    if node.type == "interpolated_string_expression" and not any(c.type == "interpolation"
+                                                                 for c in node.named_children):
+        return _interpolated(node)  # $"mppce_OnPublish": no hole, a literal
     return None
+
+
+def _interpolated(node: Node) -> str:
+    """An interpolated string's text, ``webapi.UNKNOWN`` for each hole."""
+    verbatim = "@" in _text(node)[:3]
+    parts = []
+    for c in node.named_children:
+        if c.type == "interpolation":
+            parts.append(webapi.UNKNOWN)
+        elif c.type == "escape_sequence" and not verbatim:
+            t = _text(c)
+            parts.append(_ESCAPES.get(t[1:], t) if len(t) == 2 else t)
+        elif c.type in ("string_content", "escape_sequence"):
+            parts.append(_text(c).replace("{{", "{").replace("}}", "}"))
+    return "".join(parts)
 
 
 def _value(node: Node | None) -> str | int | None:
@@ -251,6 +284,9 @@ class _File:
             kind: sorted(found.get(kind, []), key=lambda n: n.start_byte) for kind in INDEXED}
         self._types = sorted((n for kind in TYPE_DECLARATIONS for n in found.get(kind, [])),
                              key=lambda n: n.start_byte)
+        # types and namespaces, nested by byte range: who holds what without climbing Node.parent
+        self._nesting = Nesting(self._types + [n for kind in NAMESPACES for n in found.get(kind, [])])
+        self._names: dict[tuple[int, int], str] = {}
 
     def at(self, node: Node) -> SourceLocation:
         return SourceLocation(self.path, _line(node))
@@ -259,28 +295,30 @@ class _File:
 
     def type_name(self, decl: Node) -> str:
         """The .NET full name: ``Ns.Outer+Inner`` (what a plug-in type's TypeName holds)."""
-        classes: list[str] = []
-        namespaces: list[str] = []
-        n: Node | None = decl
-        while n is not None:
-            if n.type in TYPE_DECLARATIONS:
-                classes.append(_text(n.child_by_field_name("name")))
-            elif n.type in NAMESPACES:
-                namespaces.append(_text(n.child_by_field_name("name")))
-            n = n.parent
-        # a file-scoped namespace is a sibling of the types it holds, not their parent
-        scoped = next((c for c in self.root.named_children if c.type == "file_scoped_namespace_declaration"), None)
-        if scoped is not None:
-            namespaces.append(_text(scoped.child_by_field_name("name")))
-        prefix = ".".join(reversed(namespaces))
-        name = "+".join(reversed(classes))
-        return f"{prefix}.{name}" if prefix else name
+        span = (decl.start_byte, decl.end_byte)
+        if span not in self._names:
+            classes: list[str] = []
+            namespaces: list[str] = []
+            for n in self._nesting.chain(self._nesting.at_or_around(decl)):
+                if n.type in TYPE_DECLARATIONS:
+                    classes.append(_text(n.child_by_field_name("name")))
+                elif n.type == "namespace_declaration":
+                    namespaces.append(_text(n.child_by_field_name("name")))
+            # a file-scoped namespace is a sibling of the types it holds, not their parent
+            scoped = next((c for c in self.root.named_children if c.type == "file_scoped_namespace_declaration"),
+                          None)
+            if scoped is not None:
+                namespaces.append(_text(scoped.child_by_field_name("name")))
+            prefix = ".".join(reversed(namespaces))
+            name = "+".join(reversed(classes))
+            self._names[span] = f"{prefix}.{name}" if prefix else name
+        return self._names[span]
 
     def enclosing_type(self, node: Node) -> Node | None:
-        n = node.parent
-        while n is not None and n.type not in TYPE_DECLARATIONS:
-            n = n.parent
-        return n
+        for n in self._nesting.chain(self._nesting.around(node)):
+            if n.type in TYPE_DECLARATIONS:
+                return n
+        return None
 
     def caller(self, node: Node) -> str:
         decl = self.enclosing_type(node)
@@ -426,6 +464,88 @@ class _File:
     # --- calls ----------------------------------------------------------------------------------------
 
     def calls(self, request_classes: dict[str, RequestClass]) -> Iterator[MessageCall]:
+        yield from self._organization_requests(request_classes)
+        yield from self._web_api_calls()
+
+    # --- Web API paths ----------------------------------------------------------------------------------
+
+    def _web_api_calls(self) -> Iterator[MessageCall]:
+        """Every argument of a call or ``new`` whose value is a Web API path (``analyzer.code.webapi``)."""
+        sends = sorted(self.nodes["invocation_expression"] + self.nodes["object_creation_expression"],
+                       key=lambda n: n.start_byte)
+        for n in sends:
+            if n.type == "object_creation_expression" and \
+                    _last_name(n.child_by_field_name("type")) == "OrganizationRequest":
+                continue  # its argument is a message name, read as one
+            http = self._http(n)
+            for arg in _arguments(n.child_by_field_name("arguments")):
+                text = self._string(arg)
+                if text == webapi.UNKNOWN or text in webapi.HTTP_METHODS:
+                    continue
+                call = webapi.parse(text, self.at(n), self.caller(n), http=http)
+                if call is not None:
+                    yield MessageCall(call.message, call.dynamic, call.parameters, call.source, call.caller,
+                                      language="csharp", via=call.via, operation_type=call.operation_type,
+                                      bound=call.bound, bound_entity_set=call.bound_entity_set,
+                                      parameters_known=call.parameters_known)
+
+    def _http(self, n: Node) -> bool:
+        """The call or ``new`` says it sends an HTTP request: a method named Get, Post… (``svc.Post(path, body)``,
+        ``client.GetAsync(path)``), an ``HttpMethod`` or "POST" among its arguments, or a ``new Uri(…)`` that
+        is a request's ``RequestUri`` or an argument of such a call."""
+        if n.type == "invocation_expression" and \
+                webapi.HTTP_METHOD_NAME.fullmatch(method := _last_name(n.child_by_field_name("function"))):
+            # IOrganizationService.Delete(entityName, id) names a table, not a path
+            return not (method == "Delete" and len(_arguments(n.child_by_field_name("arguments"))) == 2)
+        for arg in _arguments(n.child_by_field_name("arguments")):
+            if arg.type == "member_access_expression" and _last_name(arg.child_by_field_name("expression")) \
+                    == "HttpMethod" or literal(arg) in webapi.HTTP_METHODS:
+                return True
+        if n.type == "object_creation_expression" and _last_name(n.child_by_field_name("type")) == "Uri":
+            parent = n.parent
+            if parent is not None and parent.type == "assignment_expression" \
+                    and _last_name(parent.child_by_field_name("left")) == "RequestUri":
+                return True
+            if parent is not None and parent.type == "argument" and parent.parent is not None \
+                    and parent.parent.parent is not None:
+                return self._http(parent.parent.parent)
+        return False
+
+    def _string(self, node: Node | None, depth: int = 0) -> str:
+        """A string expression's value, ``webapi.UNKNOWN`` for each part computed at run time."""
+        while node is not None and node.type == "parenthesized_expression" and node.named_child_count == 1:
+            node = node.named_children[0]
+        if node is None or depth > 32:
+            return webapi.UNKNOWN
+        if (value := literal(node)) is not None:
+            return value
+        if node.type == "interpolated_string_expression":
+            return _interpolated(node)
+        if node.type == "binary_expression" and _text(node.child_by_field_name("operator")) == "+":
+            return self._string(node.child_by_field_name("left"), depth + 1) \
+                + self._string(node.child_by_field_name("right"), depth + 1)
+        if node.type == "identifier":
+            return self._string(self._local(node), depth + 1)
+        return webapi.UNKNOWN
+
+    def _local(self, identifier: Node) -> Node | None:
+        """The value of the local ``identifier`` names: declared once in the same member with a value and never
+        assigned again there; else None."""
+        body = self._body(identifier)
+        if body is None:
+            return None
+        name = identifier.text
+        declared = [d for d in self._between("variable_declarator", body.start_byte - 1, body.end_byte)
+                    if d.named_children and d.named_children[0].text == name]
+        assigned = [a for a in self._between("assignment_expression", body.start_byte - 1, body.end_byte)
+                    if (left := a.child_by_field_name("left")) is not None and left.text == name]
+        if len(declared) != 1 or assigned or len(declared[0].named_children) < 2:
+            return None
+        return declared[0].named_children[-1]
+
+    # --- OrganizationRequest ----------------------------------------------------------------------------
+
+    def _organization_requests(self, request_classes: dict[str, RequestClass]) -> Iterator[MessageCall]:
         tracked: set[int] = set()  # RequestName assignments already part of a creation
         for n in self.nodes["object_creation_expression"]:
             type_name = _last_name(n.child_by_field_name("type"))

@@ -12,6 +12,16 @@ What counts as a call:
   ``$.ajax({url})``, ``ajax({url})``, and the team helpers written the same way): ``/api/data/v9.x/<message>``,
   ``/api/data/v9.x/<function>(…)`` and the bound ``/<entityset>(<id>)/Microsoft.Dynamics.CRM.<message>``.
   A URL with query options (``?$select=…``), a record (``accounts(<id>)``) or a navigation is not a call.
+- A Web API path passed to any other call, as a team's own helpers take it (``Sdk.request("POST",
+  "/sample_CreateCustomer", parameters)``, ``Sdk.request("POST", contactUri +
+  "/Microsoft.Dynamics.CRM.sample_AddNoteToContact", …)``): ``analyzer.code.webapi`` decides which strings
+  are calls, for every language. Such a call's body is not known (the helper decides what it sends).
+
+A body is known when every property is: an object literal, plus the properties the same function assigns to
+the variable that holds it before the call (``parameters.MessageId = …``, ``parameters["User"] = …``,
+``Object.assign(parameters, {…})``); a variable also passed to another function, aliased, or given properties
+in a nested function or under a computed key is "parameters not all known", and DV603 does not judge them.
+``xhr.open(method, url)`` takes its body from the next ``xhr.send(…)`` of the same function.
 
 Identifiers are resolved within the file only: a name declared once in the nearest enclosing function (or the
 file) and never reassigned. Anything else (a parameter, a member, a call's result) is unknown, so a message
@@ -21,11 +31,12 @@ that are not passed to a call never count.
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import replace
 from functools import cache
 
+from analyzer.code import bounds, webapi
+from analyzer.code.ranges import Nesting
 from analyzer.model import MessageCall, SourceLocation
 
 _MAX_DEPTH = 64  # identifiers followed and "+" parts joined before a value counts as unknown (a = b; b = a; …)
@@ -36,10 +47,7 @@ _SCOPES = ("program", "function_declaration", "function_expression", "arrow_func
            "generator_function", "generator_function_declaration", "class_body")
 _WRAPPERS = {"parenthesized_expression", "as_expression", "non_null_expression", "satisfies_expression",
              "type_assertion"}
-_API = re.compile(r"/api/data/v\d+(?:\.\d+)?/")
-_NAMESPACE = "Microsoft.Dynamics.CRM."
-_UNKNOWN = "\x00"  # stands for a part of a string computed at run time
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+_UNKNOWN = webapi.UNKNOWN  # stands for a part of a string computed at run time
 
 LANGUAGES = {".js": "javascript", ".jsx": "javascript", ".mjs": "javascript", ".cjs": "javascript",
              ".ts": "typescript", ".mts": "typescript", ".cts": "typescript", ".tsx": "tsx"}
@@ -67,15 +75,24 @@ def _parser(language: str):
         grammar = (tree_sitter_typescript.language_tsx() if language == "tsx"
                    else tree_sitter_typescript.language_typescript())
     compiled = tree_sitter.Language(grammar)
-    return tree_sitter.Parser(compiled), tree_sitter.Query(compiled, _QUERY), tree_sitter.QueryCursor
+    names = tree_sitter.Query(compiled, "(identifier) @name (shorthand_property_identifier) @name")
+    return tree_sitter.Parser(compiled), tree_sitter.Query(compiled, _QUERY), names, tree_sitter.QueryCursor
 
 
 def find_calls(data: bytes, path: str, caller: str, language: str = "javascript") -> tuple[MessageCall, ...]:
     """The message calls in one script. ``path`` is where findings point, ``caller`` the script's name."""
-    parser, query, cursor = _parser(language)
-    tree = parser.parse(data)
-    found = cursor(query).captures(tree.root_node)
-    calls = _File(found, path, caller).calls()
+    parser, query, names, cursor = _parser(language)
+    tree = bounds.parse(parser, data)  # NotParsed when binary, too big, too deep or too slow
+    found = bounds.bounded_cursor(cursor(query)).captures(tree.root_node)
+
+    def uses(scope, name: str) -> list:
+        """The identifiers ``name`` inside ``scope`` (tree-sitter's query engine, over the scope's bytes)."""
+        named = bounds.bounded_cursor(cursor(names))
+        named.set_byte_range(scope.start_byte, scope.end_byte)
+        text = name.encode()
+        return [n for n in named.captures(scope).get("name", []) if n.text == text]
+
+    calls = _File(found, path, caller, uses).calls()
     shown = "javascript" if language == "javascript" else "typescript"
     return tuple(replace(c, language=shown) for c in calls)
 
@@ -94,45 +111,10 @@ def _unwrap(node):
     return node
 
 
-class _Scopes:
-    """The innermost function (or the file) around a node, from byte ranges. tree-sitter's ``Node.parent``
-    walks down from the root each time, so asking it for every declaration costs the square of the nesting."""
-
-    def __init__(self, scopes: list):
-        self.nodes = sorted(scopes, key=lambda n: (n.start_byte, -n.end_byte))
-        self.starts = [n.start_byte for n in self.nodes]
-        self.parent: list[int | None] = []
-        stack: list[int] = []
-        for i, n in enumerate(self.nodes):
-            while stack and self.nodes[stack[-1]].end_byte < n.end_byte:
-                stack.pop()
-            self.parent.append(stack[-1] if stack else None)
-            stack.append(i)
-
-    def around(self, node) -> int | None:
-        """The index of the innermost scope that contains ``node`` and is not ``node`` itself."""
-        i = bisect.bisect_right(self.starts, node.start_byte) - 1
-        while i is not None and i >= 0:
-            scope = self.nodes[i]
-            if scope.end_byte >= node.end_byte and not (scope.start_byte == node.start_byte and
-                                                        scope.end_byte == node.end_byte and scope.type == node.type):
-                return i
-            i = self.parent[i]
-        return None
-
-    def at_or_around(self, node) -> int | None:
-        """``node``'s own scope when it is one, else the one around it."""
-        i = bisect.bisect_right(self.starts, node.start_byte) - 1
-        if i >= 0 and node.type in _SCOPES and self.nodes[i].end_byte == node.end_byte \
-                and self.nodes[i].type == node.type:
-            return i
-        return self.around(node)
-
-
 class _File:
-    def __init__(self, found: dict[str, list], path: str, caller: str):
-        self.path, self.caller = path, caller
-        self.scopes = _Scopes(found.get("scope", []))
+    def __init__(self, found: dict[str, list], path: str, caller: str, uses):
+        self.path, self.caller, self.uses = path, caller, uses
+        self.scopes = Nesting(found.get("scope", []))
         self.defs: dict[tuple[int | None, str], list] = {}  # (scope index, name or member chain) -> values
         self.reassigned: set[str] = set()  # plain identifiers assigned after their declaration
         self.call_nodes = sorted(found.get("call", []), key=lambda n: n.start_byte)
@@ -164,15 +146,19 @@ class _File:
     # --- values ----------------------------------------------------------------------------------
     def lookup(self, at, name: str):
         """The one value ``name`` (an identifier or a member chain) is given, seen from ``at``; None if unknown."""
+        return self.declaration(at, name)[1]
+
+    def declaration(self, at, name: str) -> tuple[int | None, object]:
+        """(the scope that declares ``name`` seen from ``at``, its one value); (None, None) if unknown."""
         if "." not in name and name in self.reassigned:
-            return None
+            return None, None
         scope = self.scopes.at_or_around(at)
         while True:
             found = self.defs.get((scope, name))
             if found is not None:
-                return found[0] if len(found) == 1 else None
+                return (scope, found[0]) if len(found) == 1 else (None, None)
             if scope is None:
-                return None
+                return None, None
             scope = self.scopes.parent[scope]
 
     def value(self, node, depth: int = 0):
@@ -199,7 +185,22 @@ class _File:
         if node.type == "binary_expression" and _text(node.child_by_field_name("operator")) == "+":
             return (self.string(node.child_by_field_name("left"), depth + 1)
                     + self.string(node.child_by_field_name("right"), depth + 1))
+        if node.type == "call_expression":  # ["/GetTimeZoneCodeByLocalizedName", "(…)"].join("")
+            return self._joined(node, depth)
         return _UNKNOWN
+
+    def _joined(self, call, depth: int) -> str:
+        function = call.child_by_field_name("function")
+        arguments = call.child_by_field_name("arguments")
+        if function is None or function.type != "member_expression" or arguments is None \
+                or _text(function.child_by_field_name("property")) != "join":
+            return _UNKNOWN
+        array = self.value(function.child_by_field_name("object"))
+        separator = [a for a in arguments.named_children if a.type != "comment"]
+        if array is None or array.type != "array" or len(separator) != 1:
+            return _UNKNOWN
+        items = [self.string(item, depth + 1) for item in array.named_children if item.type != "comment"]
+        return self.string(separator[0], depth + 1).join(items)
 
     def members(self, obj) -> dict[str, object] | None:
         """An object literal's properties (name -> value node, a method's node for a method); None when a
@@ -348,36 +349,128 @@ class _File:
         return requests
 
     def _url_calls(self, call, callee: str, args: list) -> list[MessageCall]:
-        """A Web API URL given to fetch, to an ``open(method, url)``, or as the ``url`` of an object argument."""
+        """A Web API URL given to fetch, to an ``open(method, url)``, or as the ``url`` of an object argument;
+        a Web API path given to any other call (``analyzer.code.webapi``)."""
         where = SourceLocation(self.path, call.start_point[0] + 1)
+        if callee.startswith("console."):
+            return []
         if callee in _FETCH and args:
             init = self.object(args[1]) if len(args) > 1 else None
-            return self._url(args[0], where, self._body((init or {}).get("body")))
+            return self._url(args[0], where, self._body((init or {}).get("body"), call))
         if callee.endswith(".open") and len(args) >= 2:
-            return self._url(args[1], where, None)
+            return self._url(args[1], where, self._sent(call, callee[:-len(".open")]))
+        http = self._http(args)
         found = []
         for i, arg in enumerate(args):
             settings = self.object(arg)
             if settings and "url" in settings:
-                found += self._url(settings["url"], where, self._body(settings.get("data")))
+                found += self._url(settings["url"], where, self._body(settings.get("data"), call))
             elif i == 0 and callee.split(".")[-1] == "ajax" and (arg.type in ("string", "template_string")):
                 options = self.object(args[1]) if len(args) > 1 else None
-                found += self._url(arg, where, self._body((options or {}).get("data")))
+                found += self._url(arg, where, self._body((options or {}).get("data"), call))
+            elif settings is None:
+                found += self._url(arg, where, None, http=http)
         return found
 
-    def _body(self, node) -> tuple[str, ...] | None:
-        """The parameter names of a request body ``JSON.stringify({…})`` (or the object itself); None if unknown."""
-        node = self.value(node) if node is not None else None
+    def _http(self, args: list) -> bool:
+        """The call says it sends an HTTP request: a method ("POST") among its arguments. (A script's
+        ``x.get("name")`` is a map's or a form's; jQuery's ``$.get`` and ``$.post`` take whole URLs.)"""
+        return any(a.type == "string" and self.string(a) in webapi.HTTP_METHODS for a in args)
+
+    def _sent(self, open_call, receiver: str) -> tuple[str, ...] | None:
+        """The body of ``receiver.send(body)``, the first after ``open_call`` in the same function."""
+        scope = self.scopes.around(open_call)
+        for call in self.call_nodes:
+            if call.start_byte > open_call.end_byte and self.scopes.around(call) == scope \
+                    and _compact(call.child_by_field_name("function")) == f"{receiver}.send":
+                arguments = call.child_by_field_name("arguments")
+                args = [a for a in arguments.named_children if a.type != "comment"] if arguments else []
+                return self._body(args[0], call) if args else None
+        return None
+
+    def _body(self, node, call) -> tuple[str, ...] | None:
+        """The parameter names of a request body ``JSON.stringify(x)`` (or ``x`` itself) sent by ``call``; None
+        when not all are known. Annotations (``"@odata.type"``, ``X@odata.bind``) are not parameters."""
+        node = _unwrap(node)
         if node is not None and node.type == "call_expression" and \
                 _compact(node.child_by_field_name("function")) == "JSON.stringify":
-            args = node.child_by_field_name("arguments").named_children
-            node = self.value(args[0]) if args else None
-        if node is None or node.type != "object":
+            args = [a for a in node.child_by_field_name("arguments").named_children if a.type != "comment"]
+            node = _unwrap(args[0]) if args else None
+        if node is None:
             return None
-        members = self.members(node)
-        return tuple(sorted(members)) if members is not None else None
+        names = self._built(node, call) if node.type == "identifier" else self._literal(self.value(node))
+        if names is None:
+            return None
+        return tuple(sorted({n.split("@", 1)[0] for n in names} - {""}))
 
-    def _url(self, node, where: SourceLocation, body: tuple[str, ...] | None) -> list[MessageCall]:
+    def _literal(self, node) -> set[str] | None:
+        members = self.members(node) if node is not None and node.type == "object" else None
+        return set(members) if members is not None else None
+
+    def _built(self, variable, call) -> set[str] | None:
+        """An object literal in a variable, with the properties its function gives it before ``call``."""
+        name = _text(variable)
+        scope, value = self.declaration(variable, name)
+        names = self._literal(_unwrap(value))
+        if names is None or scope is None:
+            return None
+        for use in self.uses(self.scopes.nodes[scope], name):
+            if self.declaration(use, name)[0] != scope:
+                continue  # another variable of that name, declared in a nested function
+            added = self._use(use, call)
+            if added is None or added and self.scopes.around(use) != scope:
+                return None  # passed on, aliased, computed key, or set in a nested function (when is unknown)
+            if use.start_byte < call.start_byte:
+                names |= added
+        return names
+
+    def _use(self, use, call) -> set[str] | None:
+        """What one use of the body's variable adds: the property it assigns, nothing (a read, the declaration,
+        the call itself), or None when it may add anything."""
+        parent = use.parent
+        if use.type == "shorthand_property_identifier" or parent is None:
+            return set() if call.start_byte <= use.start_byte < call.end_byte else None
+        if parent.type == "variable_declarator" and parent.child_by_field_name("name") == use:
+            return set()
+        if parent.type in ("member_expression", "subscript_expression") \
+                and parent.child_by_field_name("object") == use:
+            return self._member_use(parent)
+        if parent.type == "arguments":
+            return self._argument_use(use, parent.parent, call)
+        if call.start_byte <= use.start_byte < call.end_byte:
+            return set()  # {data: parameters} given to the call
+        return None
+
+    def _member_use(self, member) -> set[str] | None:
+        outer = member.parent
+        assigned = outer is not None and outer.type in ("assignment_expression", "augmented_assignment_expression") \
+            and outer.child_by_field_name("left") == member
+        if outer is not None and outer.type == "unary_expression" and _text(outer).startswith("delete"):
+            return None
+        if not assigned:
+            return set()  # a read: parameters.Name, parameters.hasOwnProperty(…)
+        if member.type == "member_expression":
+            return {_text(member.child_by_field_name("property"))}
+        key = self.string(member.child_by_field_name("index"))
+        return {key} if _UNKNOWN not in key else None
+
+    def _argument_use(self, use, invocation, call) -> set[str] | None:
+        callee = _compact(invocation.child_by_field_name("function")) if invocation is not None else ""
+        if callee == "JSON.stringify" or callee.startswith("console.") or invocation == call:
+            return set()
+        args = [a for a in invocation.child_by_field_name("arguments").named_children if a.type != "comment"]
+        if callee == "Object.assign" and args and args[0] == use:
+            added: set[str] = set()
+            for source in args[1:]:
+                members = self._literal(self.value(source))
+                if members is None:
+                    return None
+                added |= members
+            return added
+        return None
+
+    def _url(self, node, where: SourceLocation, body: tuple[str, ...] | None, *,
+             http: bool = False) -> list[MessageCall]:
         if node is None:
             return []
         if node.type == "shorthand_property_identifier":  # {url}
@@ -385,67 +478,7 @@ class _File:
             text = self.string(found) if found is not None else _UNKNOWN
         else:
             text = self.string(node)
-        call = parse_url(text, where, self.caller, body)
+        if text == _UNKNOWN or text in webapi.HTTP_METHODS:
+            return []
+        call = webapi.parse(text, where, self.caller, body, http=http)
         return [call] if call is not None else []
-
-
-def parse_url(text: str, where: SourceLocation, caller: str, body: tuple[str, ...] | None = None) -> MessageCall | None:
-    """The message call a Web API URL makes (``_UNKNOWN`` marks run-time parts), or None when it is not one."""
-    match = _API.search(text)
-    if match is None:
-        return None
-    rest = re.split(r"[?#]", text[match.end():], maxsplit=1)
-    path, query = rest[0], len(rest) > 1
-    first, _, after = _segment(path)
-    if first.startswith("$"):  # $batch, $metadata
-        return None
-    if after:  # /<entityset>(<id>)/<something>: a bound message, or a navigation or column (not a call)
-        if not after.startswith(_NAMESPACE):
-            return None
-        entity_set = first.split("(", 1)[0]
-        segment, args, _ = _segment(after[len(_NAMESPACE):])
-        return _call(segment.split("(", 1)[0], args, where, caller, body, via="qualified url", bound=True,
-                     entity_set=None if _UNKNOWN in entity_set else entity_set)
-    qualified = first.startswith(_NAMESPACE)
-    first = first[len(_NAMESPACE):] if qualified else first
-    name = first.split("(", 1)[0]
-    args = first[len(name):]
-    if args and not _function_args(args):  # accounts(<id>): a record, not a message
-        return None
-    if query and not args and not qualified:  # accounts?$select=…: a query of a table, not a message
-        return None
-    return _call(name, args, where, caller, body, via="qualified url" if qualified else "url", bound=False)
-
-
-def _segment(path: str) -> tuple[str, str, str]:
-    """The first path segment (with its parentheses, which may hold '/'), its argument text, the rest."""
-    depth = 0
-    for i, ch in enumerate(path):
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "/" and depth <= 0:
-            segment = path[:i]
-            return segment, segment[segment.find("("):] if "(" in segment else "", path[i + 1:]
-    return path, path[path.find("("):] if "(" in path else "", ""
-
-
-def _function_args(args: str) -> bool:
-    """``()`` or ``(A=@a,B=1)``: a function's arguments, not a record key."""
-    inner = args.strip()[1:-1] if args.strip().endswith(")") else args.strip()[1:]
-    return not inner.strip() or "=" in inner
-
-
-def _call(name: str, args: str, where: SourceLocation, caller: str, body: tuple[str, ...] | None, *, via: str,
-          bound: bool, entity_set: str | None = None) -> MessageCall:
-    dynamic = _UNKNOWN in name or not _NAME.fullmatch(name or "")
-    function = bool(args) and _function_args(args)
-    parameters, known = body, body is not None
-    if function:
-        names = [p.split("=", 1)[0].strip() for p in args.strip()[1:-1].split(",") if p.strip()]
-        known = all(_NAME.fullmatch(n) for n in names)
-        parameters = tuple(sorted(names)) if known else ()
-    return MessageCall(None if dynamic else name, dynamic, parameters or (), where, caller, via=via,
-                       operation_type="function" if function else None, bound=bound,
-                       bound_entity_set=entity_set, parameters_known=known)

@@ -1,9 +1,11 @@
 """``--sources DIR``: the source files of a team's code outside the solution, parsed for message calls.
 
 Generated folders (``bin/``, ``obj/``, ``node_modules/``, and hidden ones such as ``.git/``) are not walked,
-and minified bundles (``analyzer.code.is_minified``) and files over ``MAX_FILE_BYTES`` are not parsed: each is
-skipped and counted. A file that is the content of an analyzed web resource (mapped in by SolutionPackager or
-spkl) is that web resource's, already read with its package, and is not read again.
+and minified bundles (``analyzer.code.is_minified``), files over ``MAX_FILE_BYTES`` and files out of the bounds of
+``analyzer.code.bounds`` (binary, too big, nested too deep, too slow to parse) are not parsed: each is skipped and
+counted, and ``summary`` says so with the script web resources left unparsed the same way. A file that is the
+content of an analyzed web resource (mapped in by SolutionPackager or spkl) is that web resource's, already read
+with its package, and is not read again.
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analyzer.code import BATCH_READERS, READERS, is_minified, read_code
+from analyzer.code import BATCH_READERS, MINIFIED, READERS, is_minified, read_code
 from analyzer.errors import SolutionError
-from analyzer.model import CodeFile
+from analyzer.model import CodeFile, Solution
 
 GENERATED_FOLDERS = frozenset({"bin", "obj", "node_modules"})
 MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -29,6 +31,13 @@ class SourceScan:
 
     def skip(self, reason: str) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + 1
+
+    def add(self, code: CodeFile) -> None:
+        """A file read: kept when parsed, counted when a reader left it unparsed."""
+        if code.skipped:
+            self.skip(code.skipped)
+        else:
+            self.files.append(code)
 
     @property
     def summary(self) -> str:
@@ -68,10 +77,28 @@ def scan(roots: Iterable[str], already_read: Iterable[str] = ()) -> SourceScan:
                 if data is not None and extension in BATCH_READERS:
                     batches.setdefault(extension, []).append((shown, data))
                 elif data is not None and (code := read_code(data, shown, shown, extension)) is not None:
-                    result.files.append(code)
+                    result.add(code)
     for extension, files in sorted(batches.items()):
-        result.files += BATCH_READERS[extension](files)
+        for code in BATCH_READERS[extension](files):
+            result.add(code)
     return result
+
+
+def summary(scanned: SourceScan | None, solutions: list[Solution]) -> str | None:
+    """The line on stderr about code: what ``--sources`` parsed and skipped, and the script web resources of the
+    packages left unparsed out of bounds (``script web resources not parsed: binary files: 1``); None when there
+    is nothing to say. A package's minified bundle (jquery.min.js in many a solution) is left unparsed by design
+    and not told, as before."""
+    scripts: dict[str, int] = {}
+    for s in solutions:
+        for f in s.code:
+            if f.skipped and f.skipped != MINIFIED:
+                scripts[f.skipped] = scripts.get(f.skipped, 0) + 1
+    parts = [scanned.summary] if scanned is not None else []
+    if scripts:
+        parts.append("script web resources not parsed: "
+                     + ", ".join(f"{reason}: {n}" for reason, n in sorted(scripts.items())))
+    return "; ".join(parts) or None
 
 
 def _read(result: SourceScan, path: str) -> bytes | None:
@@ -85,6 +112,6 @@ def _read(result: SourceScan, path: str) -> bytes | None:
         result.skip("unreadable files")
         return None
     if is_minified(data):
-        result.skip("minified bundles")
+        result.skip(MINIFIED)
         return None
     return data

@@ -1,15 +1,17 @@
 """The content of a package's script (JavaScript) web resources, parsed for the messages it calls.
 
 The content is the web resource's own file: in the package (a zip's flattened ``<FileName>``, a folder's file
-beside its ``.data.xml``), or the file a mapping provides it from. Minified bundles are not parsed (see
-``analyzer.code.is_minified``). Only these files are opened among mapped ones.
+beside its ``.data.xml``), or the file a mapping provides it from. Minified bundles and files out of the bounds of
+``analyzer.code.bounds`` (binary, too big, too deep) are not parsed: their CodeFile says why (``skipped``), and
+the skip is counted where the files of ``--sources`` are (``analyzer.code.sources.summary``). Only these files
+are opened among mapped ones.
 """
 
 from __future__ import annotations
 
 import os
 
-from analyzer.code import is_minified, read_code
+from analyzer.code import read_code
 from analyzer.files import read_regular
 from analyzer.model import CodeFile, Component, WebResource
 from analyzer.reader.context import ReadContext
@@ -23,12 +25,13 @@ def read_scripts(ctx: ReadContext, components: list[Component]) -> tuple[CodeFil
         if not isinstance(c, WebResource) or c.type != SCRIPT or c.file_missing:
             continue
         content = _content(ctx, c)
-        if content is None or is_minified(content[1]):
+        if content is None:
             continue
         path, data = content
         code = read_code(data, path, c.name, ".js")
         if code is not None:
-            found.append(CodeFile(code.path, code.language, code.calls, code.handlers, web_resource=c.key))
+            found.append(CodeFile(code.path, code.language, code.calls, code.handlers, web_resource=c.key,
+                                  skipped=code.skipped))
     return tuple(found)
 
 
