@@ -249,3 +249,49 @@ def test_a_replaced_file_keeps_its_mode_and_missing_folders_are_made(invoke, tmp
     invoke(1, ["check", SOLUTIONS / "contoso_approvals", *CLI_SELECT, "-o", target])
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
     assert sorted(p.name for p in target.parent.iterdir()) == ["dvsa.md"]  # no temporary file left
+
+
+# --- the small traps ---------------------------------------------------------------------------------------------
+
+def test_the_summary_line_is_printed_once(invoke, tmp_path):
+    """A report on stdout that ends with the summary (concise, text): stderr says only what was written."""
+    sarif_file = tmp_path / "dvsa.sarif"
+    run = invoke(1, ["check", FOLDER, *CLI_SELECT, "--format", "sarif", "-o", sarif_file, "--format", "concise"])
+    summary = run.stdout.splitlines()[-1]
+    assert summary.startswith("8 findings: ") and summary not in run.stderr
+    assert run.stderr == f"wrote {sarif_file} (sarif)\n"
+    run = invoke(1, ["check", FOLDER, *CLI_SELECT, "-o", sarif_file])  # nothing on stdout: the summary on stderr
+    assert run.stdout == "" and run.stderr == f"{summary}; wrote {sarif_file} (sarif)\n"
+
+
+def test_rules_suggests_the_rule_meant(invoke):
+    assert invoke(2, ["rules", "DV1O1"]).stderr == "error: no rule 'DV1O1'; did you mean 'DV101'?\n"
+    assert invoke(2, ["rules", "step-on-inactiv-action"]).stderr.endswith("did you mean 'step-on-inactive-action'?\n")
+    assert invoke(0, ["rules", "dv101"]).stdout.startswith("DV101 step-on-inactive-action (error)\n")
+
+
+def test_config_help_says_the_search_walks_up(invoke):
+    text = " ".join(invoke(0, ["check", "--help"]).stdout.split())
+    assert "a folder above it, up to the repository root" in text
+
+
+def test_png_is_not_written_to_a_terminal(tmp_path):
+    """stdout on a real pseudo-terminal: refused with one line; into a file (a pipe too) the PNG is written."""
+    import pty
+    import shutil
+    import subprocess
+    import sys
+    if not shutil.which("dot"):
+        pytest.skip("Graphviz's dot draws the PNG")
+    leader, follower = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    args = [sys.executable, "-m", "analyzer", "graph", FOLDER, "--format", "png", "--no-findings"]
+    try:
+        done = subprocess.run(args, stdout=follower, stderr=subprocess.PIPE, cwd=ROOT, env=env, timeout=120)
+    finally:
+        os.close(follower)
+    os.close(leader)
+    assert done.returncode == 2
+    assert done.stderr.decode() == "error: --format png writes binary data: give -o FILE, or redirect stdout to a file\n"
+    piped = subprocess.run(args, capture_output=True, cwd=ROOT, env=env, timeout=120)
+    assert piped.returncode == 0 and piped.stdout.startswith(b"\x89PNG")
