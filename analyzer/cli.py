@@ -493,8 +493,6 @@ def graph(ctx: click.Context, paths, fmt, output, focus, depth, direction, kinds
         limit = (config.max_diagram_nodes or DEFAULT_MAX_NODES) if fmt in PICTURES else None
         picture = view(dependency_graph, found, focus=focus, depth=depth, direction=direction, kinds=chosen,
                        tables=tables, max_nodes=limit)
-        if fmt == "png" and not output and sys.stdout.isatty():
-            raise SolutionError("--format png writes binary data: give -o FILE, or redirect stdout to a file")
         data = render(picture, fmt)
         if isinstance(data, str):
             _emit(data, output, kind="json" if fmt == "json" else "text")

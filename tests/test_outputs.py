@@ -274,24 +274,3 @@ def test_config_help_says_the_search_walks_up(invoke):
     text = " ".join(invoke(0, ["check", "--help"]).stdout.split())
     assert "a folder above it, up to the repository root" in text
 
-
-def test_png_is_not_written_to_a_terminal(tmp_path):
-    """stdout on a real pseudo-terminal: refused with one line; into a file (a pipe too) the PNG is written."""
-    import pty
-    import shutil
-    import subprocess
-    import sys
-    if not shutil.which("dot"):
-        pytest.skip("Graphviz's dot draws the PNG")
-    leader, follower = pty.openpty()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    args = [sys.executable, "-m", "analyzer", "graph", FOLDER, "--format", "png", "--no-findings"]
-    try:
-        done = subprocess.run(args, stdout=follower, stderr=subprocess.PIPE, cwd=ROOT, env=env, timeout=120)
-    finally:
-        os.close(follower)
-    os.close(leader)
-    assert done.returncode == 2
-    assert done.stderr.decode() == "error: --format png writes binary data: give -o FILE, or redirect stdout to a file\n"
-    piped = subprocess.run(args, capture_output=True, cwd=ROOT, env=env, timeout=120)
-    assert piped.returncode == 0 and piped.stdout.startswith(b"\x89PNG")
