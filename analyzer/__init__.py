@@ -1,3 +1,3 @@
 """dataverse-solution-analyzer: offline analysis of Dataverse solution packages."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

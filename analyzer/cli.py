@@ -15,16 +15,15 @@ from contextlib import contextmanager
 
 import click
 
-from analyzer import __version__
+from analyzer import __version__, inert
 from analyzer.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, SolutionError
 from analyzer.output import write_atomic, write_atomic_bytes
 
 
 def _one_line(text: str, limit: int = 1000) -> str:
-    """A message as one printable line: member names and values from the package may hold newlines,
-    control characters, lone surrogates or a megabyte of text."""
-    text = "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text[:limit * 2])
-    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    """A message as one inert line (analyzer.inert): member names and values from the package may hold newlines,
+    control characters, CI commands, lone surrogates or a megabyte of text."""
+    text = inert.text(text[:limit * 2])
     return text if len(text) <= limit else text[:limit] + "…"
 
 
@@ -63,16 +62,23 @@ def _terminate_as_interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
-def _emit(text: str, output: str | None, color: bool | None = None) -> None:
+def _emit(text: str, output: str | None, color: bool | None = None, kind: str = "text") -> None:
+    """Write a report to its file, or to stdout made inert (analyzer.inert), as ``kind`` allows: ``text`` line by
+    line; ``json`` exactly (json_text keeps the meaning); ``commands`` (--format github and azure, whose renderers
+    made each value inert and whose own commands must stay) and ``binary`` as they are."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate (an undecodable file name in a folder): print it escaped
         text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    if kind == "json":
+        text = inert.json_text(text)
     if output:
         with _writing(output):
             write_atomic(output, text)
-    else:
-        click.echo(text, nl=False, color=color)
+        return
+    if kind == "text":
+        text = inert.lines(text, color=bool(color))
+    click.echo(text, nl=False, color=color)
 
 
 @contextmanager
@@ -126,7 +132,7 @@ def _code(solutions, sources) -> list:
     from analyzer.engine import load_sources
     scanned = load_sources(sources, solutions)
     if (line := summary(scanned, solutions)) is not None:
-        click.echo(line, err=True)
+        click.echo(_one_line(line), err=True)
     return scanned.files if scanned is not None else []
 
 
@@ -170,7 +176,7 @@ def inventory(ctx: click.Context, paths: tuple[str, ...], fmt: str, output: str 
         on_terminal = not output and sys.stdout.isatty()  # a file or a pipe gets every character
         FORMATS[fmt](solutions, buffer, graph=graph,
                      width=shutil.get_terminal_size().columns if on_terminal else None)
-        _emit(buffer.getvalue(), output)
+        _emit(buffer.getvalue(), output, kind="json" if fmt == "json" else "text")
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
@@ -195,8 +201,8 @@ def _baseline(flag: str | None, config):
     if not config.baseline:
         return None
     if not Path(config.baseline).exists():
-        click.echo(f"note: baseline {config.baseline} (from {config.path}) does not exist yet: no finding is "
-                   f"accepted; write it with `dvsa baseline`", err=True)
+        click.echo(_one_line(f"note: baseline {config.baseline} (from {config.path}) does not exist yet: no finding "
+                             f"is accepted; write it with `dvsa baseline`"), err=True)
         return None
     return read_baseline(config.baseline)
 
@@ -242,11 +248,11 @@ def _report_options(formats: str, command_name: str = "check"):
 
 
 def _write_reports(result, report: dict, formats: dict, color_choice: str, html=None, **extra) -> None:
-    """Each --format to its -o or stdout (analyzer.report.plan_outputs); one summary line on stderr when a
-    report went to a file, so a CI log is never empty."""
+    """Each --format to its -o or stdout (analyzer.report.plan_outputs); one line on stderr when a report went to a
+    file (analyzer.report.files_line)."""
     from pathlib import Path
 
-    from analyzer.report import plan_outputs, summary_line
+    from analyzer.report import STREAM_KIND, files_line, plan_outputs
     from analyzer.report.locations import find_project_root
     from analyzer.report.text import use_color
     plan = plan_outputs(report["fmts"], report["outputs"], formats)
@@ -258,10 +264,9 @@ def _write_reports(result, report: dict, formats: dict, color_choice: str, html=
         buffer = io.StringIO()
         diagram = {"diagram": html()} if out.fmt == "html" and html else {}
         formats[out.fmt](result, buffer, color=color, **options, **diagram)
-        _emit(buffer.getvalue(), out.path, color=color or None)
-    if written := [o for o in plan if o.path]:
-        files = ", ".join(f"{o.path} ({o.fmt})" for o in written)
-        click.echo(_one_line(f"{summary_line(result)}; wrote {files}"), err=True)
+        _emit(buffer.getvalue(), out.path, color=color or None, kind=STREAM_KIND.get(out.fmt, "text"))
+    if line := files_line(result, plan):
+        click.echo(_one_line(line), err=True)
 
 
 @main.command()
@@ -276,7 +281,8 @@ def _write_reports(result, report: dict, formats: dict, color_choice: str, html=
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Read this many packages in parallel processes.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
-              help="dvsa.toml or pyproject.toml with [tool.dvsa] (default: the one in the current folder).")
+              help="dvsa.toml or pyproject.toml with [tool.dvsa] (default: the first found in the current folder or "
+                   "a folder above it, up to the repository root).")
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False),
               help="Findings listed in this file (from `dvsa baseline`) do not fail the run.")
 @click.option("--strict-baseline", is_flag=True, help="Also fail when a baseline or suppress entry matched nothing.")
@@ -315,8 +321,9 @@ def check(ctx: click.Context, paths, fail_on, select, ignore, rule_options, jobs
                          on_loaded=gc.freeze, map_file=map_file or config.map_file,
                          sources=list(sources) or config.sources)
         if result.sources and not quiet:
-            click.echo(result.sources, err=True)
+            click.echo(_one_line(result.sources), err=True)
         _write_reports(result, report, FORMATS, color_choice, quiet=quiet, statistics=statistics,
+                       fail_rank=_fail_rank(fail_on or config.fail_on, max_findings, max_errors),
                        html=lambda: _html_diagram(result, config.max_diagram_nodes))
         if result.errors:  # one line, however many rules crashed; the report lists each
             crashed = "; ".join(f"{e.rule} ({e.message})" for e in result.errors)
@@ -327,6 +334,13 @@ def check(ctx: click.Context, paths, fail_on, select, ignore, rule_options, jobs
         for reason in reasons if max_findings is not None or max_errors is not None else []:
             click.echo(f"failed: {reason}", err=True)
         sys.exit(EXIT_FINDINGS if reasons else EXIT_CLEAN)
+
+
+def _fail_rank(fail_on: str | None, max_findings: int | None = None, max_errors: int | None = None) -> int:
+    """The lowest severity rank the gate fails on, as analyzer.engine.gate reads --fail-on (for the JUnit report)."""
+    from analyzer.engine import FAIL_ON as RANKS
+    thresholds = max_findings is not None or max_errors is not None
+    return RANKS[fail_on or ("never" if thresholds else "error")]
 
 
 def _html_diagram(result, max_nodes: int | None):
@@ -394,7 +408,7 @@ def baseline(ctx: click.Context, paths, output, config_path, rule_options) -> No
         doc = baseline_document([f for f in result.findings if not f.suppressed])
         with _writing(output):
             write_atomic(output, json.dumps(doc, indent=2) + "\n")
-        click.echo(f"wrote {len(doc['entries'])} finding(s) to {output}")
+        click.echo(_one_line(f"wrote {len(doc['entries'])} finding(s) to {output}"))
 
 
 @main.command("rules")
@@ -412,29 +426,28 @@ def rules_command(ctx: click.Context, rule_id: str | None, markdown: bool, fmt: 
     from analyzer.report.findings import rules_document
     with _errors(ctx.obj["debug"]):
         registry = discover()
-        chosen = [registry.get(rule_id)] if rule_id else list(registry.rules)
-        if fmt == "json" and None not in chosen:
-            click.echo(json.dumps(rules_document(chosen), indent=2, ensure_ascii=False))
-            return
-        if markdown:
-            click.echo(rules_table(registry))
-            return
-        if rule_id is None:
-            for r in registry.rules:
-                click.echo(f"{r.id}  {r.name:<38} {r.severity.value:<8} {r.title}")
-            return
-        r = registry.get(rule_id)
-        if r is None:
-            raise SolutionError(f"no rule {rule_id!r}; `dvsa rules` lists them")
-        click.echo(f"{r.id} {r.name} ({r.severity.value}{', ' + r.stability if r.stability != 'stable' else ''})")
-        click.echo(r.title)
-        click.echo(f"Fix: {r.fix}")
-        if r.options:  # set with [rules.ID] in dvsa.toml or --option ID.NAME=VALUE
-            click.echo("Options:")
-            for o in r.options:
-                click.echo(f"  {o.describe()}")
-        click.echo("")
-        click.echo(r.rationale)
+        r = registry.get(rule_id) if rule_id else None
+        if rule_id and r is None:
+            from analyzer.engine import near_rule
+            raise SolutionError(f"no rule {rule_id!r}" + (near_rule(registry, rule_id) or "; `dvsa rules` lists them"))
+        if fmt == "json":
+            _emit(json.dumps(rules_document([r] if r else registry.rules), indent=2, ensure_ascii=False) + "\n",
+                  None, kind="json")
+        elif markdown:
+            _emit(rules_table(registry) + "\n", None)
+        elif r is None:
+            _emit("".join(f"{r.id}  {r.name:<38} {r.severity.value:<8} {r.title}\n" for r in registry.rules), None)
+        else:
+            _emit(_explain(r), None)
+
+
+def _explain(r) -> str:
+    """`dvsa rules ID`: the rule's header, fix, options and rationale."""
+    lines = [f"{r.id} {r.name} ({r.severity.value}{', ' + r.stability if r.stability != 'stable' else ''})",
+             r.title, f"Fix: {r.fix}"]
+    if r.options:  # set with [rules.ID] in dvsa.toml or --option ID.NAME=VALUE
+        lines += ["Options:", *(f"  {o.describe()}" for o in r.options)]
+    return "\n".join([*lines, "", r.rationale]) + "\n"
 
 
 @main.command()
@@ -482,7 +495,7 @@ def graph(ctx: click.Context, paths, fmt, output, focus, depth, direction, kinds
                        tables=tables, max_nodes=limit)
         data = render(picture, fmt)
         if isinstance(data, str):
-            _emit(data, output)
+            _emit(data, output, kind="json" if fmt == "json" else "text")
         elif output:
             with _writing(output):
                 write_atomic_bytes(output, data)
@@ -533,7 +546,7 @@ def dependents(ctx: click.Context, paths, key: str, transitive: bool, requires: 
         found, count = answer.find(graph, of, requires=requires, transitive=transitive, limit=limit or None)
         text = (answer.to_json(graph, of, found, requires, solutions, count) if fmt == "json"
                 else answer.to_text(graph, of, found, requires, transitive, count))
-        click.echo(text, nl=False)
+        _emit(text, None, kind=fmt)
 
 
 @main.command("diff")
@@ -572,7 +585,7 @@ def diff_command(ctx: click.Context, old, new, with_paths, fail_on, select, igno
                                severities=config.severities, suppress=config.suppress,
                                baseline=_baseline(baseline_path, config),
                                limits=ctx.obj["limits"], map_file=map_file or config.map_file, on_loaded=gc.freeze)
-        _write_reports(result, report, DIFF_FORMATS, color_choice)
+        _write_reports(result, report, DIFF_FORMATS, color_choice, fail_rank=_fail_rank(fail_on or config.fail_on))
         analysis = result.analysis
         if analysis.errors:
             crashed = "; ".join(f"{e.rule} ({e.message})" for e in analysis.errors)
@@ -597,7 +610,7 @@ def order_command(ctx: click.Context, paths, fmt: str, output: str | None) -> No
     with _errors(ctx.obj["debug"]):
         _keep_inputs([output], _inputs(ctx, paths))
         found = plan(_load_all(ctx, paths))
-        _emit(to_json(found) if fmt == "json" else to_text(found), output)
+        _emit(to_json(found) if fmt == "json" else to_text(found), output, kind=fmt)
         sys.exit(EXIT_FINDINGS if found.order is None else EXIT_CLEAN)
 
 

@@ -213,7 +213,7 @@ def _settings(registry: Registry, select: Iterable[str], ignore: Iterable[str],
     select, ignore = list(select), list(ignore)
     if unknown := registry.unknown(select + ignore):
         raise SolutionError(f"no rule matches {', '.join(repr(u) for u in unknown)}"
-                            + (_near(registry, unknown[0]) or "; `dvsa rules` lists them"))
+                            + (near_rule(registry, unknown[0]) or "; `dvsa rules` lists them"))
     options = rule_settings.rule_options(registry, options or {})
     severities = rule_settings.severities(registry, severities or {})
     for entry in suppress or []:  # a misspelt rule would silently suppress nothing, and never be stale
@@ -225,7 +225,7 @@ def _settings(registry: Registry, select: Iterable[str], ignore: Iterable[str],
     return rules, options, severities
 
 
-def _near(registry: Registry, given: str) -> str:
+def near_rule(registry: Registry, given: str) -> str:
     """A "did you mean" for a misspelt id or name; ids differ in one digit from many others, so only a near miss."""
     return (rule_settings.hint(given.strip().upper(), [r.id for r in registry.rules], cutoff=0.75)
             or rule_settings.hint(given.strip().lower(), [r.name for r in registry.rules]))

@@ -4,9 +4,9 @@ does not contain, or the cycles that leave no order. The requirements come from
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
+from analyzer import inert
 from analyzer.graph import DependencyGraph, build_graph
 from analyzer.model import Solution
 from analyzer.solution_set import MissingSolution, SolutionSet, requirements
@@ -41,31 +41,34 @@ def to_json(p: Plan) -> str:
            "missing": [{"solution": m.name, "min_version": m.min_version, "required_by": list(m.required_by)}
                        for m in p.missing],
            "cycles": p.cycles}
-    return json.dumps(doc, indent=2) + "\n"
+    return inert.json_dumps(doc, indent=2) + "\n"
 
 
 def to_text(p: Plan) -> str:
+    """Names and reasons come from the packages: each is made inert (analyzer.inert) before it is printed."""
+    t = inert.text
     lines = []
     if p.order is not None:
         lines.append("Import in this order:")
         for i, name in enumerate(p.order, 1):
-            lines.append(f"  {i}. {name} {p.versions.get(name, '')}".rstrip())
+            lines.append(f"  {i}. {t(name)} {t(p.versions.get(name, ''))}".rstrip())
             for required in _needs(p.solutions, name):
-                lines.append(f"       needs {required}: {p.solutions.why(name, required).reason}")
+                lines.append(f"       needs {t(required)}: {t(p.solutions.why(name, required).reason)}")
     else:
         lines.append(f"No import order exists: {len(p.cycles)} cycle(s) of solutions that need each other.")
         for cycle in p.cycles:
-            lines.append(f"  {' -> '.join([*cycle, cycle[0]])}")
+            lines.append(f"  {' -> '.join(t(n) for n in [*cycle, cycle[0]])}")
             for dependent, required in zip(cycle, [*cycle[1:], cycle[0]], strict=True):
-                lines.append(f"    {dependent} needs {required}: {p.solutions.why(dependent, required).reason}")
+                why = p.solutions.why(dependent, required).reason
+                lines.append(f"    {t(dependent)} needs {t(required)}: {t(why)}")
     if p.missing:
         lines.append("")
         lines.append(f"Required but not in the set ({len(p.missing)}): the target environment must have them, "
                      f"at the lowest version their MissingDependencies name or later")
         for m in p.missing:
-            shown = ", ".join(m.required_by[:3]) + (f" and {len(m.required_by) - 3} more" if len(m.required_by) > 3
-                                                    else "")
-            lines.append(f"  - {m.name} {m.min_version}, needed by {shown}")
+            shown = ", ".join(t(k) for k in m.required_by[:3]) + (
+                f" and {len(m.required_by) - 3} more" if len(m.required_by) > 3 else "")
+            lines.append(f"  - {t(m.name)} {t(m.min_version)}, needed by {shown}")
     return "\n".join(lines) + "\n"
 
 

@@ -189,7 +189,7 @@ def test_markdown_and_sarif(invoke, at_root):
     args = ["diff", "fixtures/diff/release/old", "fixtures/diff/release/new", "--fail-on", "never"]
     markdown = invoke(0, [*args, "--format", "markdown"]).output
     assert markdown.startswith("## dvsa diff: ContosoOrders 1.2.0.0 → 1.3.0.0\n")
-    assert "- 1 cloud flow added: `Orders Notify Approver`" in markdown
+    assert "- 1 cloud flow added: 'Orders Notify Approver'" in markdown  # names as text, never code
     assert "| error | DV504 breaking-contract-change |" in markdown
     sarif = json.loads(invoke(0, [*args, "--format", "sarif"]).output)
     assert "DV504" in {r["ruleId"] for r in sarif["runs"][0]["results"]}

@@ -10,6 +10,7 @@ import dataclasses
 import io
 import json
 import os
+import re
 import stat
 from xml.etree import ElementTree as ET
 
@@ -69,14 +70,20 @@ def test_junit_read_by_a_junit_reader(result, monkeypatch, tmp_path):
     xml = junitparser.JUnitXml.fromfile(str(path))
     [suite] = list(xml)
     shown = [f for f in accepted.findings if not f.suppressed]
+    to_fix = [f for f in shown if f.severity.value != "note"]  # notes pass: Azure would show them as failed tests
     flagged = {f.rule for f in accepted.findings}
-    assert suite.failures == len(shown) and suite.skipped == 1 and suite.errors == 0
+    assert suite.failures == len(to_fix) == 3 and suite.skipped == 1 and suite.errors == 0
     assert suite.tests == len(accepted.findings) + len([r for r in accepted.rules if r.id not in flagged])
     cases = list(suite)
     failed = [c for c in cases if c.result and isinstance(c.result[0], junitparser.Failure)]
-    assert sorted(c.result[0].type for c in failed) == sorted(f.severity.value for f in shown)
+    assert sorted(c.result[0].type for c in failed) == sorted(f.severity.value for f in to_fix)
     [skipped] = [c for c in cases if c.result and isinstance(c.result[0], junitparser.Skipped)]
-    assert skipped.result[0].message == reason and skipped.name.startswith("DV101 ")
+    assert skipped.result[0].message == reason
+    # named as people know the component, not by its GUID key
+    assert skipped.name == "DV101 step-on-inactive-action: plug-in step 'Post Check Status'"
+    notes = [c for c in cases if c.name.startswith(("DV102 ", "DV108 "))]
+    assert len(notes) == 4 and all(not c.result and "(note)" in c.system_out for c in notes)
+    assert not any(re.search(r"[0-9a-f]{8}-[0-9a-f]{4}", c.name) for c in cases)
     # the shape Publish Test Results' JUnit mapping reads: testsuites > testsuite > testcase, one result each
     root = ET.parse(path).getroot()
     assert root.tag == "testsuites" and int(root.get("tests")) == suite.tests
@@ -148,7 +155,8 @@ def test_markdown_is_bounded(result, monkeypatch):
 
 
 def test_markdown_cells_cannot_break_the_table():
-    assert markdown.cell("a | b\n<script>") == "a \\| b &lt;script&gt;"
+    assert markdown.text("a | b\n<script>") == "a \\| b\\\\n\\<script\\>"
+    assert markdown.code("x`|`y") == "``x`\\|`y``"
 
 
 # --- pairing and files -------------------------------------------------------------------------------------------
@@ -187,7 +195,7 @@ def test_repeated_format_and_output_on_the_command_line(invoke, tmp_path):
                      "--format", "github", "--format", "junit", "-o", "-", "-o", junit_file])
     # in order: sarif to dvsa.sarif, github to the second -o (`-`, stdout), junit to results.xml
     assert json.loads(sarif_file.read_text())["version"] == "2.1.0"
-    assert list(junitparser.JUnitXml.fromfile(str(junit_file)))[0].failures == 8
+    assert list(junitparser.JUnitXml.fromfile(str(junit_file)))[0].failures == 4  # 1 error and 3 warnings
     assert run.stdout.startswith("::error file=") and run.stdout.count("\n") == 8
     assert run.stderr.count("\n") == 1 and str(sarif_file) in run.stderr and str(junit_file) in run.stderr
 
@@ -241,3 +249,28 @@ def test_a_replaced_file_keeps_its_mode_and_missing_folders_are_made(invoke, tmp
     invoke(1, ["check", SOLUTIONS / "contoso_approvals", *CLI_SELECT, "-o", target])
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
     assert sorted(p.name for p in target.parent.iterdir()) == ["dvsa.md"]  # no temporary file left
+
+
+# --- the small traps ---------------------------------------------------------------------------------------------
+
+def test_the_summary_line_is_printed_once(invoke, tmp_path):
+    """A report on stdout that ends with the summary (concise, text): stderr says only what was written."""
+    sarif_file = tmp_path / "dvsa.sarif"
+    run = invoke(1, ["check", FOLDER, *CLI_SELECT, "--format", "sarif", "-o", sarif_file, "--format", "concise"])
+    summary = run.stdout.splitlines()[-1]
+    assert summary.startswith("8 findings: ") and summary not in run.stderr
+    assert run.stderr == f"wrote {sarif_file} (sarif)\n"
+    run = invoke(1, ["check", FOLDER, *CLI_SELECT, "-o", sarif_file])  # nothing on stdout: the summary on stderr
+    assert run.stdout == "" and run.stderr == f"{summary}; wrote {sarif_file} (sarif)\n"
+
+
+def test_rules_suggests_the_rule_meant(invoke):
+    assert invoke(2, ["rules", "DV1O1"]).stderr == "error: no rule 'DV1O1'; did you mean 'DV101'?\n"
+    assert invoke(2, ["rules", "step-on-inactiv-action"]).stderr.endswith("did you mean 'step-on-inactive-action'?\n")
+    assert invoke(0, ["rules", "dv101"]).stdout.startswith("DV101 step-on-inactive-action (error)\n")
+
+
+def test_config_help_says_the_search_walks_up(invoke):
+    text = " ".join(invoke(0, ["check", "--help"]).stdout.split())
+    assert "a folder above it, up to the repository root" in text
+

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import re
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -95,7 +96,8 @@ def test_a_finding_in_a_zip_is_located_at_the_zip(zipped):
     assert results
     for res in results:
         assert physical(res)["artifactLocation"] == {"uri": zipped.name, "uriBaseId": "%SRCROOT%"}
-        assert "region" not in physical(res)  # a line of customizations.xml is no line of the zip
+        # a line of customizations.xml is no line of the zip: the zip's line 1, as GitHub takes a whole file
+        assert physical(res)["region"] == {"startLine": 1}
         member = res["properties"]["member"]
         assert member in {"customizations.xml", "solution.xml"} or member.startswith("Workflows/")
         assert f"(in {zipped}: {member}" in res["message"]["text"]
@@ -114,6 +116,55 @@ def test_fingerprints_survive_a_re_export(folder_result, zipped):
     assert from_folder == from_zip
     from analyzer.baseline import fingerprint
     assert all(value == fingerprint(rule, key) for (rule, key), value in from_folder.items())
+
+
+def _line_hashes(doc: dict) -> list:
+    return sorted((r["ruleId"], sorted(r["partialFingerprints"].items())) for r in doc["runs"][0]["results"])
+
+
+def test_every_fingerprint_survives_a_re_export(tmp_path):
+    """GitHub tracks an alert by primaryLocationLineHash: the same solution exported as a zip, unpacked by
+    SolutionPackager, and re-zipped under another name with its members in another order keeps every one."""
+    from conftest import zip_folder
+
+    from analyzer import builder as b
+    from analyzer.builder import Package
+
+    asm = b.PluginAssembly("c1900000-0000-4000-8000-000000000001", "Contoso.Plugins, Version=1.0.0.0, "
+                           "Culture=neutral, PublicKeyToken=0123456789abcdef",
+                           (b.PluginType("e1900000-0000-4000-8000-000000000001", "Contoso.Plugins.Audit"),))
+    package = Package(b.Manifest("ContosoRelease", version="2.0.0.0"),
+                      workflows=(b.action("a1900000-0000-4000-8000-000000000001", "Check Status", "CheckStatus",
+                                          "d1900000-0000-4000-8000-000000000001", state=0),
+                                 b.Workflow("a1900000-0000-4000-8000-000000000002", "Stamp Date", state=0)),
+                      assemblies=(asm,),
+                      steps=(b.Step("b1900000-0000-4000-8000-000000000001", "Post Check Status",
+                                    "d1900000-0000-4000-8000-000000000001",
+                                    asm.type_name("Contoso.Plugins.Audit"), plugin_type_id=asm.types[0].id),))
+    exported = package.write_zip(tmp_path / "export" / "ContosoRelease_2_0_0_0.zip")
+    unpacked = package.write_folder(tmp_path / "src" / "ContosoRelease")
+    extracted = package.write_folder(tmp_path / "extracted", "zip")
+    (tmp_path / "build").mkdir()
+    rezipped = zip_folder(extracted, tmp_path / "build" / "release.zip")  # sorted members, another name
+    docs = [render(analyze([str(p)]), project_root=tmp_path) for p in (exported, unpacked, rezipped)]
+    for doc in docs:
+        validate(doc)
+    assert len(docs[0]["runs"][0]["results"]) >= 3  # DV101, DV108 twice: something to track
+    assert _line_hashes(docs[0]) == _line_hashes(docs[1]) == _line_hashes(docs[2])
+    for doc in docs:  # the zips' results on line 1 of the zip; the folder's on their own lines
+        for r in doc["runs"][0]["results"]:
+            assert re.fullmatch(r"[0-9a-f]{16}:1", r["partialFingerprints"]["primaryLocationLineHash"])
+            assert physical(r)["region"]["startLine"] >= 1
+    [zip_result, *_] = docs[0]["runs"][0]["results"]
+    assert physical(zip_result)["region"] == {"startLine": 1}
+
+
+def test_the_same_finding_twice_counts_its_occurrences(folder_result):
+    twice = dataclasses.replace(folder_result, findings=folder_result.findings * 2)
+    hashes = [r["partialFingerprints"]["primaryLocationLineHash"] for r in render(twice)["runs"][0]["results"]]
+    first = hashes[: len(hashes) // 2]
+    assert [h.replace(":1", ":2") for h in first] == hashes[len(hashes) // 2:]
+    assert len(set(hashes)) == len(hashes)
 
 
 def test_rule_texts_fit_github(folder_result):

@@ -91,6 +91,26 @@ def plan_outputs(formats: tuple[str, ...], outputs: tuple[str, ...],
     return plan
 
 
+# the formats whose report ends with the summary line (text, -q and --statistics too; diff's text ends with check's)
+SUMMARISED = frozenset({"text", "concise"})
+# what a report may be made inert with on stdout (analyzer.inert): line by line, as JSON, or not at all (the
+# annotation formats, whose renderers made each value inert and whose own commands must stay)
+STREAM_KIND = {"json": "json", "sarif": "json", "github": "commands", "azure": "commands"}
+
+
 def summary_line(result) -> str:
-    """The line ``check`` and ``diff`` print to stderr when a report went to a file."""
+    """The summary line of ``check`` and ``diff``."""
     return text.summary_line(getattr(result, "analysis", result))
+
+
+def files_line(result, plan: list[Output]) -> str | None:
+    """The one line ``check`` and ``diff`` print to stderr when a report went to a file, so a CI log is never
+    empty: the summary (unless a report on stdout already ends with it, which would print it twice) and the files
+    written; None when no report went to a file."""
+    written = [o for o in plan if o.path]
+    if not written:
+        return None
+    files = "wrote " + ", ".join(f"{o.path} ({o.fmt})" for o in written)
+    if any(o.path is None and o.fmt in SUMMARISED for o in plan):
+        return files
+    return f"{summary_line(result)}; {files}"

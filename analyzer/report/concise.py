@@ -5,7 +5,8 @@ key when the package names no file. Accepted findings are left out, as in the te
 
 from __future__ import annotations
 
-from analyzer.report.locations import one_line, shown, where
+from analyzer.inert import text as inert
+from analyzer.report.locations import shown, where
 from analyzer.report.text import summary_line
 from analyzer.result import AnalysisResult
 
@@ -13,7 +14,7 @@ from analyzer.result import AnalysisResult
 def render(result: AnalysisResult, out, **_options) -> None:
     for f in shown(result.findings):
         at = str(where(f, result)) or f.component.key
-        out.write(f"{at}: {f.rule} [{f.severity.value}] {one_line(f.message)}\n")
+        out.write(f"{inert(at)}: {f.rule} [{f.severity.value}] {inert(f.message)}\n")
     for e in result.errors:
-        out.write(f"internal error in rule {e.rule}: {one_line(e.message)}\n")
+        out.write(f"internal error in rule {e.rule}: {inert(e.message)}\n")
     out.write(summary_line(result) + "\n")

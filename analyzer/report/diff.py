@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
-from analyzer import __version__
+from analyzer import __version__, inert
 from analyzer.diff import Diff, DiffResult, Digest, Entry, Value
 from analyzer.inventory import CATEGORY_LABELS, KIND_LABELS, SCHEMA_VERSION
-from analyzer.report import sarif, text
+from analyzer.report import markdown, sarif, text
 from analyzer.report.findings import finding_record, solution_summary
 
 MAX_ITEMS = 10  # components listed per group and change before "and N more"
@@ -81,8 +79,10 @@ def _totals(diff: Diff) -> str:
     return f"{len(diff.added)} added, {len(diff.removed)} removed, {len(diff.changed)} changed"
 
 
-def diff_lines(diff: Diff, bullet: str = "  ", sub: str = "    ", quote=lambda s: f"'{s}'") -> list[str]:
-    """The answer, grouped by kind: one line per group added or removed, one per component changed."""
+def diff_lines(diff: Diff, bullet: str = "  ", sub: str = "    ", escape=inert.text) -> list[str]:
+    """The answer, grouped by kind: one line per group added or removed, one per component changed. Names and
+    values come from the packages: ``escape`` makes each line's text safe for the format (``analyzer.inert`` for
+    a terminal or log, Markdown's escaping for a comment)."""
     if diff.empty:
         return [f"{bullet}no changes"]
     lines = []
@@ -91,12 +91,12 @@ def diff_lines(diff: Diff, bullet: str = "  ", sub: str = "    ", quote=lambda s
             sorted((set(added) | set(removed) | set(changed)) - set(_GROUPS)):
         for verb, entries in (("added", added.get(group, [])), ("removed", removed.get(group, []))):
             if entries:
-                names = _bounded([quote(e.short) for e in entries], MAX_ITEMS)
-                lines.append(f"{bullet}{_noun(group, len(entries))} {verb}: {names}")
+                names = _bounded([f"'{e.short}'" for e in entries], MAX_ITEMS)
+                lines.append(f"{bullet}{escape(f'{_noun(group, len(entries))} {verb}: {names}')}")
         entries = changed.get(group, [])
         if entries:
             lines.append(f"{bullet}{_noun(group, len(entries))} changed:")
-            lines += [f"{sub}{e.title} ({_changes(e)})" for e in entries[:MAX_ITEMS]]
+            lines += [f"{sub}{escape(f'{e.title} ({_changes(e)})')}" for e in entries[:MAX_ITEMS]]
             if len(entries) > MAX_ITEMS:
                 lines.append(f"{sub}and {len(entries) - MAX_ITEMS} more")
     return lines
@@ -104,9 +104,9 @@ def diff_lines(diff: Diff, bullet: str = "  ", sub: str = "    ", quote=lambda s
 
 def render_text(result: DiffResult, out, *, color: bool = False, **_options) -> None:
     diff = result.diff
-    out.write(f"{_heading(diff)}  ({_totals(diff)})\n")
+    out.write(f"{inert.text(_heading(diff))}  ({_totals(diff)})\n")
     for label, solutions in (("old", diff.old), ("new", diff.new)):
-        out.write(f"  {label}: {', '.join(s.path for s in solutions)}\n")
+        out.write(f"  {label}: {inert.text(', '.join(s.path for s in solutions))}\n")
     out.write("\n" + "\n".join(diff_lines(diff)) + "\n\nFindings in the new version\n")
     text.render(result.analysis, out, color=color)
 
@@ -140,20 +140,15 @@ def render_json(result: DiffResult, out, **_options) -> None:
         "errors": [{"rule": e.rule, "message": e.message} for e in analysis.errors],
         "stale_suppressions": list(analysis.stale),
     }
-    json.dump(doc, out, indent=2)
-    out.write("\n")
-
-
-def _cell(s: str) -> str:
-    return s.replace("|", "\\|").replace("\n", " ")
+    out.write(inert.json_dumps(doc, indent=2) + "\n")
 
 
 def render_markdown(result: DiffResult, out, **_options) -> None:
-    """A GitHub-flavoured summary (a pull request comment, a job summary)."""
+    """A GitHub-flavoured summary (a pull request comment, a job summary); every name escaped as the check
+    report escapes it (``analyzer.report.markdown``)."""
     diff, analysis = result.diff, result.analysis
-    out.write(f"## dvsa diff: {_cell(_heading(diff))}\n\n{_totals(diff)}\n\n")
-    lines = diff_lines(diff, bullet="- ", sub="  - ", quote=lambda s: f"`{s}`")
-    out.write("\n".join(_cell(line) for line in lines) + "\n")
+    out.write(f"## dvsa diff: {markdown.text(_heading(diff))}\n\n{_totals(diff)}\n\n")
+    out.write("\n".join(diff_lines(diff, bullet="- ", sub="  - ", escape=markdown.text)) + "\n")
     findings = [f for f in analysis.findings if not f.suppressed]
     counts = analysis.summary()
     out.write(f"\n### Findings in the new version\n\n{counts['error']} errors, {counts['warning']} warnings, "
@@ -161,7 +156,8 @@ def render_markdown(result: DiffResult, out, **_options) -> None:
     if findings:
         out.write("\n| severity | rule | component | message |\n|---|---|---|---|\n")
         for f in findings:
-            out.write(f"| {f.severity.value} | {f.rule} {f.name} | `{_cell(f.component.key)}` | {_cell(f.message)} |\n")
+            out.write(f"| {f.severity.value} | {markdown.text(f.rule)} {markdown.text(f.name)} | "
+                      f"{markdown.code(f.component.key)} | {markdown.text(f.message)} |\n")
 
 
 def render_sarif(result: DiffResult, out, **options) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 
+from analyzer import inert
 from analyzer.contracts import Contract
 from analyzer.graph import DependencyGraph, build_graph
 from analyzer.inventory import (
@@ -107,39 +107,46 @@ def _fit(text: str, width: int | None) -> str:
 
 def render_table(solutions: list[Solution], out, graph: DependencyGraph | None = None, *,
                  width: int | None = None) -> None:
-    """``width``: the terminal's columns; each line is cut there with an ellipsis (None: never cut)."""
+    """``width``: the terminal's columns; each line is cut there with an ellipsis, and names at 50 characters
+    (None, a file or a pipe: nothing is cut). Every value from the package is made inert (``analyzer.inert``)."""
     graph = graph or build_graph(solutions)
     real_out = out
     out = io.StringIO()
-    _table(solutions, out, graph)
+    _table(solutions, out, graph, name_width=None if width is None else NAME_WIDTH)
     real_out.write("".join(_fit(line, width) + "\n" for line in out.getvalue().splitlines()))
 
 
-def _table(solutions: list[Solution], out, graph: DependencyGraph) -> None:
+NAME_WIDTH = 50  # a name column wider than this is cut on a terminal
+
+
+def _table(solutions: list[Solution], out, graph: DependencyGraph, name_width: int | None) -> None:
+    t = inert.text
     for index, s in enumerate(solutions):
         if index:
             out.write("\n")
-        title = f"{s.unique_name} {s.version}"
-        details = f"{s.managed_name}, {s.layout}; publisher {s.publisher or '?'}, prefix {s.prefix or '?'}"
+        title = f"{t(s.unique_name)} {t(s.version)}"
+        details = f"{s.managed_name}, {s.layout}; publisher {t(s.publisher or '?')}, prefix {t(s.prefix or '?')}"
         out.write(f"{title}  ({details})\n")
-        out.write(f"  {s.path}\n")
+        out.write(f"  {t(s.path)}\n")
         for line in summary_lines(s):
-            out.write(f"  - {line}\n")
+            out.write(f"  - {t(line)}\n")
         for kind, (_one, many) in KIND_LABELS.items():
             items = sorted((c for c in s.components if c.kind == kind), key=lambda c: (_title(c).lower(), c.key))
             if not items:
                 continue
             out.write(f"\n  {many[:1].upper() + many[1:]} ({len(items)})\n")
-            width = min(max(len(_title(c)) for c in items), 50)
-            for c in items:
-                out.write(f"    {_fit(_title(c), 50):<{width}}  {_detail(c, graph)}".rstrip() + "\n")
-                out.write(f"    {'':<{width}}  {c.key}\n")
+            names = [_fit(t(_title(c)), name_width) for c in items]
+            width = max(len(name) for name in names)
+            for c, name in zip(items, names, strict=True):
+                out.write(f"    {name:<{width}}  {t(_detail(c, graph))}".rstrip() + "\n")
+                out.write(f"    {'':<{width}}  {t(c.key)}\n")
         _write_contracts(s, out, graph)
 
 
 def _write_contracts(s: Solution, out, graph: DependencyGraph) -> None:
     """The "Message contracts" group: what a caller of each custom message sends and reads back, and the code
     that calls it."""
+    t = inert.text
     found = contracts(s)
     if not found:
         return
@@ -147,13 +154,13 @@ def _write_contracts(s: Solution, out, graph: DependencyGraph) -> None:
     for component, contract in found:
         kind = "Custom API" if isinstance(component, CustomApi) else "action"
         kind += " (function)" if contract.is_function else ""
-        out.write(f"    {contract.message}  {kind}, {contract.binding}\n")
+        out.write(f"    {t(contract.message)}  {kind}, {t(contract.binding)}\n")
         for line in _contract_lines(contract):
-            out.write(f"      {line}\n")
+            out.write(f"      {t(line)}\n")
         for caller in callers(component, graph):
-            via = "".join(f" (run by {c['name']})" for c in caller["ribbon_commands"])
-            where = f"{caller['path']}:{caller['line']}"
-            who = where if caller["caller"].startswith("source_file:") else f"{caller['name']} at {where}"
+            via = "".join(f" (run by {t(c['name'])})" for c in caller["ribbon_commands"])
+            where = t(f"{caller['path']}:{caller['line']}")
+            who = where if caller["caller"].startswith("source_file:") else f"{t(caller['name'])} at {where}"
             out.write(f"      called by {who}{via}\n")
 
 
@@ -178,8 +185,7 @@ def render_json(solutions: list[Solution], out, graph: DependencyGraph | None = 
         "components": [{**component_record(c), **_graph_fields(c, graph), **_contract_field(c, graph)}
                        for s in solutions for c in sorted(s.components, key=lambda c: c.key)],
     }
-    json.dump(doc, out, indent=2, sort_keys=False)
-    out.write("\n")
+    out.write(inert.json_dumps(doc, indent=2) + "\n")
 
 
 CSV_COLUMNS = ["solution", "kind", "key", "name", "detail", "source"]
@@ -193,7 +199,7 @@ def render_csv(solutions: list[Solution], out, graph: DependencyGraph | None = N
     for s in solutions:
         for c in sorted(s.components, key=lambda c: (c.kind, c.key)):
             source = str(c.source) if c.source else ""
-            writer.writerow([s.unique_name, c.kind, c.key, c.name, _detail(c, graph), source])
+            writer.writerow([inert.text(v) for v in (s.unique_name, c.kind, c.key, c.name, _detail(c, graph), source)])
     out.write(buffer.getvalue())
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
-from analyzer import __version__
+from analyzer import __version__, inert
 from analyzer.inventory import SCHEMA_VERSION
 from analyzer.report.findings import finding_record, solution_summaries
 from analyzer.result import AnalysisResult
@@ -21,5 +19,4 @@ def render(result: AnalysisResult, out, **_options) -> None:
         "errors": [{"rule": e.rule, "message": e.message} for e in result.errors],
         "stale_suppressions": list(result.stale),
     }
-    json.dump(doc, out, indent=2)
-    out.write("\n")
+    out.write(inert.json_dumps(doc, indent=2) + "\n")

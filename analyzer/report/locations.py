@@ -75,7 +75,3 @@ def repo_path(file: str, root: Path) -> str:
 def shown(findings: list[Finding]) -> list[Finding]:
     """The findings a report lists: the accepted ones (suppress entries, baseline) are left out."""
     return [f for f in findings if not f.suppressed]
-
-
-def one_line(text: str) -> str:
-    return " ".join(text.split())

@@ -9,10 +9,16 @@ and its limits page, .../troubleshooting-sarif-uploads/results-exceed-limit):
   so ``SdkMessageProcessingSteps/{…}.xml`` is a valid ``uri-reference``. A file outside the root gets an absolute
   ``file:`` URI and no base.
 - A finding inside a ``.zip`` is located at the zip, the one file in the repository; the member and its line go
-  into the message and the result's ``properties`` (``member``, ``memberLine``), never into a path.
+  into the message and the result's ``properties`` (``member``, ``memberLine``), never into a path; the region
+  is the zip's line 1, as GitHub takes a result without one.
 - ``partialFingerprints["dvsaComponent/v1"]``: sha256 of rule id + component key (``analyzer.baseline.fingerprint``,
   the baseline file's value too). Keys are GUIDs or unique names, so the fingerprint is the same after a
-  re-export, a SolutionPackager rename of the file or lines moving; GitHub's own line hash of a zip would not be.
+  re-export, a SolutionPackager rename of the file or lines moving.
+- ``partialFingerprints["primaryLocationLineHash"]``, the one GitHub tracks alerts by: written here from rule id,
+  component key and solution unique name (``line_hash``), ``<16 hex>:<n>`` as upload-sarif writes it (n counts
+  results with the same hash). upload-sarif computes it only where a result lacks it, from the text of the
+  result's line, which a re-export or a rename changes; it logs a warning where its own value differs, and keeps
+  ours (github/codeql-action ``src/fingerprints.ts``).
 - Rules: ``fullDescription`` is plain text of at most 1,024 characters (GitHub's limit), the rule's "What it does"
   and "Why is this bad?"; the whole documentation is ``help.markdown``; ``helpUri`` only when a docs URL is
   given; ``properties.precision`` and ``properties.problem.severity`` (error, warning, recommendation).
@@ -26,12 +32,13 @@ and its limits page, .../troubleshooting-sarif-uploads/results-exceed-limit):
 
 from __future__ import annotations
 
-import json
+import hashlib
 import re
+from collections import Counter
 from pathlib import Path
 from urllib.parse import quote
 
-from analyzer import __version__
+from analyzer import __version__, inert
 from analyzer.baseline import fingerprint
 from analyzer.report.locations import Where, find_project_root, where
 from analyzer.result import AnalysisResult
@@ -100,7 +107,13 @@ def artifact_location(file: str, root: Path) -> dict:
     return {"uri": quote(relative.as_posix(), safe="/"), "uriBaseId": SRCROOT}
 
 
-def _result(f: Finding, index: dict[str, int], at: Where, root: Path) -> dict:
+def line_hash(f: Finding) -> str:
+    """What identifies a finding in every export of its solution: rule, component key, solution unique name."""
+    solution = f.component.solution or ""
+    return hashlib.sha256(f"{f.rule}|{f.component.key}|{solution}".encode()).hexdigest()[:16]
+
+
+def _result(f: Finding, index: dict[str, int], at: Where, root: Path, occurrence: str) -> dict:
     message = f"{f.message}. Fix: {f.fix}" if f.fix else f.message
     if at.member:
         message += f" (in {at.file}: {at.inside})"
@@ -111,12 +124,13 @@ def _result(f: Finding, index: dict[str, int], at: Where, root: Path) -> dict:
             "logicalLocations": [{"fullyQualifiedName": f.component.key, "kind": f.component.kind,
                                   "name": f.component.name}],
         }],
-        "partialFingerprints": {"dvsaComponent/v1": fingerprint(f.rule, f.component.key)},
+        "partialFingerprints": {"dvsaComponent/v1": fingerprint(f.rule, f.component.key),
+                                "primaryLocationLineHash": occurrence},
     }
     if at.file:
         physical: dict = {"artifactLocation": artifact_location(at.file, root)}
-        if at.line:
-            physical["region"] = {"startLine": at.line}
+        if at.line or at.member or at.file.lower().endswith(".zip"):  # a zip: its line 1, as GitHub would take it
+            physical["region"] = {"startLine": at.line or 1}
         result["locations"][0]["physicalLocation"] = physical
     if at.member:
         result["properties"] = {"member": at.member, **({"memberLine": at.member_line} if at.member_line else {})}
@@ -160,11 +174,22 @@ def render(result: AnalysisResult, out, *, project_root: Path | str | None = Non
         "tool": {"driver": {"name": "dvsa", "fullName": "dataverse-solution-analyzer", "version": __version__,
                             "rules": [_rule(r, docs_url) for r in rules]}},
         "originalUriBaseIds": {SRCROOT: {"uri": file_uri(root)}},
-        "results": [_result(f, index, where(f, result), root) for f in findings],
+        "results": [_result(f, index, where(f, result), root, occurrence)
+                    for f, occurrence in zip(findings, _occurrences(findings), strict=True)],
         "invocations": [{"executionSuccessful": not result.errors, "toolExecutionNotifications": notifications}],
     }
     if category:  # GitHub takes the id up to its last "/" as the category: end it with one, as codeql-action does
         run["automationDetails"] = {"id": category if category.endswith("/") else category + "/"}
     doc = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
-    json.dump(doc, out, indent=2)
-    out.write("\n")
+    out.write(inert.json_dumps(doc, indent=2) + "\n")
+
+
+def _occurrences(findings: list[Finding]) -> list[str]:
+    """``hash:n``, n counting the results with that hash so far (upload-sarif's form)."""
+    seen: Counter[str] = Counter()
+    values = []
+    for f in findings:
+        value = line_hash(f)
+        seen[value] += 1
+        values.append(f"{value}:{seen[value]}")
+    return values

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import click
 
+from analyzer.inert import text as inert
 from analyzer.result import AnalysisResult
 from analyzer.rule import Severity
 
@@ -50,10 +51,11 @@ def render(result: AnalysisResult, out, *, color: bool = False, quiet: bool = Fa
     names = Counter(s.unique_name for s in result.solutions)
     for s in result.solutions:
         findings = [f for f in result.findings if _belongs(f, s) and not f.suppressed]
-        out.write(style(f"{s.unique_name} {s.version}", bold=True) + f"  ({s.managed_name}, {s.path})\n")
+        out.write(style(f"{inert(s.unique_name)} {inert(s.version)}", bold=True)
+                  + f"  ({s.managed_name}, {inert(s.path)})\n")
         if names[s.unique_name] > 1:
-            out.write(f"  {s.unique_name} was given {names[s.unique_name]} times: each package was checked on its "
-                      f"own, with the other solutions as context\n")
+            out.write(f"  {inert(s.unique_name)} was given {names[s.unique_name]} times: each package was checked on "
+                      f"its own, with the other solutions as context\n")
         if not findings:
             out.write("  no findings\n\n")
             continue
@@ -63,18 +65,19 @@ def render(result: AnalysisResult, out, *, color: bool = False, quiet: bool = Fa
                 continue
             out.write("  " + style(f"{severity.value}s ({len(group)})", fg=_COLORS[severity], bold=True) + "\n")
             for f in group:
-                out.write(f"    {style(f.rule, fg=_COLORS[severity])} {f.name}: {f.message}\n")
-                where = f"{f.location}" if f.location else ""
-                out.write(style(f"      {f.component.key}" + (f"  at {where}" if where else ""), dim=True) + "\n")
-                out.write(f"      help: {f.fix}\n")
+                out.write(f"    {style(f.rule, fg=_COLORS[severity])} {inert(f.name)}: {inert(f.message)}\n")
+                where = inert(f.location) if f.location else ""
+                out.write(style(f"      {inert(f.component.key)}" + (f"  at {where}" if where else ""), dim=True)
+                          + "\n")
+                out.write(f"      help: {inert(f.fix)}\n")
         out.write("\n")
     orphans = [f for f in result.findings if f.component.solution not in {s.unique_name for s in result.solutions}]
     for f in orphans:  # findings about no single solution (none today; kept so nothing is ever hidden)
-        out.write(f"  {f.rule} {f.name}: {f.message}\n")
+        out.write(f"  {f.rule} {inert(f.name)}: {inert(f.message)}\n")
     for entry in result.stale:
-        out.write(style(f"stale: {entry} matched no finding; remove it", fg="yellow") + "\n")
+        out.write(style(f"stale: {inert(entry)} matched no finding; remove it", fg="yellow") + "\n")
     for e in result.errors:
-        out.write(style(f"internal error in rule {e.rule}: {e.message}", fg="red") + "\n")
+        out.write(style(f"internal error in rule {e.rule}: {inert(e.message)}", fg="red") + "\n")
     out.write(style(summary_line(result), bold=True) + "\n")
 
 
@@ -99,4 +102,4 @@ def statistics(result: AnalysisResult) -> list[tuple[int, str, str, Severity]]:
 
 def _statistics(result: AnalysisResult, out, style) -> None:
     for n, rule, name, severity in statistics(result):
-        out.write(f"{n:>5}  {style(rule, fg=_COLORS[severity])}  [{severity.value}]  {name}\n")
+        out.write(f"{n:>5}  {style(rule, fg=_COLORS[severity])}  [{severity.value}]  {inert(name)}\n")
