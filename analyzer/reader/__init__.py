@@ -162,10 +162,14 @@ def _with_build_outputs(package: Package, components: list[Component],
 
 
 def _built(c: Component, built: dict[str, project.BuiltAssembly]) -> Component:
-    """A missing .dll whose name is the assembly a referenced project builds is that project's build output."""
+    """A missing .dll of an assembly a referenced project builds is that project's build output: the assembly's
+    name (its FullName) is the project's, and an export names the file after it without the dots
+    (``Xrm.Framework.CI.Sample.Plugins`` -> ``XrmFrameworkCISamplePlugins.dll``)."""
     if not isinstance(c, PluginAssembly) or not c.file_missing or c.file_mapped_to or not c.file_path:
         return c
-    found = built.get(c.file_path.rsplit("/", 1)[-1].lower().removesuffix(".dll"))
+    stem = c.file_path.rsplit("/", 1)[-1].lower().removesuffix(".dll")
+    found = built.get(c.full_name.split(",")[0].strip().lower()) or next(
+        (b for name, b in sorted(built.items()) if name.replace(".", "") == stem.replace(".", "")), None)
     if found is None:
         return c
     return replace(c, file_built_by=f"{found.project} (ProjectReference of {os.path.relpath(found.solution_project)})")
