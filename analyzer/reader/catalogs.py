@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from analyzer.model import Catalog, CatalogAssignment, SourceLocation, norm_id
 from analyzer.reader.context import ReadContext
+from analyzer.reader.digest import element_digest
 from analyzer.reader.xmlparse import attr, child, line, local, parse_member, text
 
 ASSIGNMENTS = "Assets/catalogassignments.xml"
@@ -40,7 +41,8 @@ def _catalog(ctx: ReadContext, member: str) -> Catalog:
     shown = (attr(label, "default") if label is not None else None) or text(root, "name") or unique
     parent_name = text(parent, "uniquename") if parent is not None else None
     return Catalog(ident=unique.lower(), name=shown, solution=ctx.solution, source=SourceLocation(member, line(root)),
-                   unique_name=unique, parent=parent_name.lower() if parent_name else None)
+                   unique_name=unique, parent=parent_name.lower() if parent_name else None,
+                   digests=(("record", element_digest(root)),))
 
 
 def _assignments(ctx: ReadContext, member: str) -> list[CatalogAssignment]:
@@ -56,6 +58,7 @@ def _assignments(ctx: ReadContext, member: str) -> list[CatalogAssignment]:
         name = text(elem, "name") or target or "(unnamed catalog assignment)"
         found.append(CatalogAssignment(
             ident=f"{catalog}/{object_type}/{target}", name=name, solution=ctx.solution,
-            source=SourceLocation(member, line(elem)), catalog=catalog, object_type=object_type, object=target))
+            source=SourceLocation(member, line(elem)), catalog=catalog, object_type=object_type, object=target,
+            digests=(("record", element_digest(elem)),)))
     return found
 
