@@ -21,6 +21,7 @@ from analyzer.model import (
     CustomApi,
     CustomApiRequestParameter,
     CustomApiResponseProperty,
+    DataProvider,
     Entity,
     EnvironmentVariable,
     OptionSet,
@@ -198,6 +199,10 @@ FIELDS: dict[type, tuple[tuple[str, Getter], ...]] = {
     ),
     OptionSet: _NAME + (("display name", lambda c, g: c.display_name),),
     OtherComponent: _NAME + (("behavior", lambda c, g: c.behavior),),
+    DataProvider: _NAME + (
+        ("data source", lambda c, g: c.data_source),
+        ("plug-in types", lambda c, g: _names(f"{op} {_plugin_type(i, n, g)}" for op, i, n in c.plugin_types)),
+    ),
 }
 
 # Fields that come in a varying number (one per image, one per parameter), after the table's.

@@ -17,11 +17,14 @@ from analyzer import sdk_messages
 from analyzer.messages import UNKNOWN, MessageRef, message_key, name_prefix, resolve
 from analyzer.model import (
     MODELLED_ROOT_TYPES,
+    Catalog,
+    CatalogAssignment,
     CodeFile,
     CodeHandler,
     Component,
     CustomApi,
     CustomApiField,
+    DataProvider,
     Entity,
     MessageCall,
     OtherComponent,
@@ -67,6 +70,10 @@ IN_TABLE = "in_table"  # form / view / ribbon command / column -> its table
 APP_RESOURCE = "app_resource"  # site map / model-driven app -> web resource it shows (an icon, a page)
 CALLS_FROM_CODE = "calls_from_code"  # script web resource / source file -> message its code calls
 IMPLEMENTS = "implements"  # source file -> plug-in type whose class (namespace + class name) it holds
+RUNS_OPERATION = "runs_operation"  # virtual table data provider -> plug-in type that runs one of its operations
+IN_CATALOG = "in_catalog"  # catalog assignment -> its catalog; catalog -> its parent catalog
+ASSIGNS = "assigns"  # catalog assignment -> the table, Custom API or action it offers as a business event
+REGISTERS_STEPS = "registers_steps"  # source file -> plug-in type whose steps its code creates at run time
 CONTAINS = "contains"  # solution -> component
 
 # Edges read from code (script web resources, --sources), not from the solution's own metadata. Dataverse tracks
@@ -546,6 +553,7 @@ def build_graph(solutions: list[Solution], code: Iterable[CodeFile] = ()) -> Dep
     for f in [f for s in solutions for f in s.code] + list(code):
         _link_code(graph, index, f)
         _link_classes(graph, types, f)
+        _link_step_types(graph, types, f)
     return graph
 
 
@@ -657,6 +665,10 @@ def _link(graph: DependencyGraph, index: _Index, c: Component) -> None:
         _link_custom_api(graph, index, c)
     elif isinstance(c, Workflow):
         _link_workflow(graph, index, c)
+    elif isinstance(c, DataProvider):
+        _link_data_provider(graph, index, c)
+    elif isinstance(c, Catalog | CatalogAssignment):
+        _link_catalog(graph, index, c)
 
 
 def _ref_type(graph: DependencyGraph, index: _Index, source: str, type_id: str | None, aqn: str | None,
@@ -833,3 +845,61 @@ def _link_workflow(graph: DependencyGraph, index: _Index, wf: Workflow) -> None:
     _entity(graph, index, wf.key, wf.primary_entity)
     for column in wf.trigger_on_update_attributes:
         _column(graph, index, wf.key, wf.primary_entity, column, WATCHES_COLUMN)
+
+
+def _link_data_provider(graph: DependencyGraph, index: _Index, provider: DataProvider) -> None:
+    """A data provider needs the plug-in type of each operation it implements (by id, or by the full class name
+    the importer resolves it by), and its data source table."""
+    named = None
+    for _operation, type_id, type_name in provider.plugin_types:
+        if type_id:
+            _ref_type(graph, index, provider.key, type_id, None, RUNS_OPERATION)
+            continue
+        named = named if named is not None else _plugin_types_by_name(graph)
+        found = named.get((type_name or "").lower(), [])
+        for key in found:
+            graph.add_edge(provider.key, key, RUNS_OPERATION)
+        if not found:
+            _ref_type(graph, index, provider.key, None, type_name, RUNS_OPERATION)
+    _entity(graph, index, provider.key, provider.data_source)
+
+
+def _link_catalog(graph: DependencyGraph, index: _Index, c: Catalog | CatalogAssignment) -> None:
+    """A category needs its parent catalog; an assignment its catalog and the table, Custom API or action
+    (workflow id) it offers as a business event."""
+    catalog = c.parent if isinstance(c, Catalog) else c.catalog
+    if catalog:
+        key = f"catalog:{catalog}"
+        if key not in graph:
+            graph.add_reference(key, DECLARED if key in index.declared else UNRESOLVED, catalog, kind="catalog")
+        graph.add_edge(c.key, key, IN_CATALOG)
+    if not isinstance(c, CatalogAssignment) or not c.object:
+        return
+    if c.object_type == "entity":
+        _entity(graph, index, c.key, c.object, ASSIGNS)
+        return
+    kind = {"customapi": "custom_api", "workflow": "workflow"}.get(c.object_type)
+    if kind is None:
+        return
+    key = f"{kind}:{c.object}"
+    if key not in graph:
+        graph.add_reference(key, DECLARED if key in index.declared else UNRESOLVED, c.object, kind=kind)
+    graph.add_edge(c.key, key, ASSIGNS)
+
+
+def _link_step_types(graph: DependencyGraph, types: dict[str, list[str]], f: CodeFile) -> None:
+    """Code that creates ``sdkmessageprocessingstep`` records registers steps at run time for the plug-in types
+    it names: a full class name as a string, or a ``typeof`` operand (a class name, matched to the types of that
+    last name when the operand is not qualified)."""
+    if not f.step_types:
+        return
+    caller = f.web_resource if f.web_resource in graph else f"source_file:{f.path}"
+    by_last: dict[str, list[str]] = {}
+    for name, keys in types.items():
+        by_last.setdefault(name.rsplit(".", 1)[-1], []).extend(keys)
+    for name, _where in f.step_types:
+        name = name.lower()
+        for key in types.get(name) or ([] if "." in name else by_last.get(name, [])):
+            if caller not in graph:
+                graph.add_reference(caller, None, f.path, kind="source_file")
+            graph.add_edge(caller, key, REGISTERS_STEPS)

@@ -38,6 +38,9 @@ KIND_LABELS = {
     "connection_reference": ("connection reference", "connection references"),
     "environment_variable": ("environment variable", "environment variables"),
     "web_resource": ("web resource", "web resources"),
+    "data_provider": ("virtual table data provider", "virtual table data providers"),
+    "catalog": ("business events catalog", "business events catalogs"),
+    "catalog_assignment": ("catalog assignment", "catalog assignments"),
     "other": ("other component", "other components"),
 }
 CATEGORY_LABELS = {

@@ -223,6 +223,8 @@ class PluginAssembly(Component):
     file_path: str | None = None
     file_missing: bool = False  # neither the package nor the mapping file provides the file
     file_mapped_to: str | None = None  # the file a mapping provides it from (or the pattern it does not find)
+    # a missing .dll a pac solution project builds: "<project>.csproj (ProjectReference of <x>.cdsproj)"
+    file_built_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -316,6 +318,63 @@ class Step(Component):
     @property
     def display(self) -> str:
         return f"step '{self.name}' ({self.stage_name}, {self.mode_name})"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DataProvider(Component):
+    """A virtual table data provider (``EntityDataProviders/{id}.xml`` unpacked, ``<EntityDataProviders>
+    <EntityDataProvider>`` in customizations.xml): the plug-in types that run each operation on the virtual tables
+    whose data source is ``data_source``. ``ident`` is the provider id."""
+
+    KIND: ClassVar[str] = "data_provider"
+    LABEL: ClassVar[str] = "virtual table data provider"
+
+    data_source: str | None = None  # DataSourceLogicalName: the data source table, lower-case
+    # (operation, plug-in type id, type name) for each operation the provider implements, in
+    # DATA_PROVIDER_OPERATIONS order: the export writes the type's id (lower-case here) or its full class name
+    plugin_types: tuple[tuple[str, str | None, str | None], ...] = ()
+
+    @property
+    def display(self) -> str:
+        return f"virtual table data provider '{self.name}'"
+
+
+# The operations a data provider names a plug-in type for: the element is ``<Operation>PluginTypeId``.
+DATA_PROVIDER_OPERATIONS = ("Retrieve", "RetrieveMultiple", "Create", "Update", "Delete")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Catalog(Component):
+    """A business events catalog or category (``catalogs/<uniquename>/catalog.xml``); ``ident`` is the lower-case
+    unique name. A category names its parent catalog."""
+
+    KIND: ClassVar[str] = "catalog"
+    LABEL: ClassVar[str] = "catalog"
+
+    unique_name: str = ""
+    parent: str | None = None  # the parent catalog's unique name, lower-case
+
+    @property
+    def display(self) -> str:
+        return f"catalog '{self.name}'"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CatalogAssignment(Component):
+    """One ``<catalogassignment>`` of ``Assets/catalogassignments.xml``: a table, Custom API or custom process
+    action offered as a business event in a catalog. ``ident`` is ``<catalog>/<object type>/<object>``,
+    lower-case: the file gives an assignment no id."""
+
+    KIND: ClassVar[str] = "catalog_assignment"
+    LABEL: ClassVar[str] = "catalog assignment"
+
+    catalog: str = ""  # catalogid.uniquename, lower-case
+    object_type: str = ""  # objectidtype: "entity" | "customapi" | "workflow"
+    object: str = ""  # object.logicalname / object.uniquename / object.workflowid, lower-case (id without braces)
+
+    @property
+    def display(self) -> str:
+        return f"catalog assignment '{self.name}'"
 
 
 # --- Custom APIs -----------------------------------------------------------------------
@@ -629,6 +688,9 @@ class CodeFile:
     web_resource: str | None = None  # key of the web resource whose content this is
     registrations: tuple[Registration, ...] = ()  # C#: spkl's [CrmPluginRegistration] attributes
     skipped: str | None = None  # why the file was not parsed ("binary files": analyzer.code.bounds), else None
+    # C#: the plug-in types whose steps this file's code registers at run time (it creates
+    # ``sdkmessageprocessingstep`` records): each ``typeof(X)`` operand or string literal, with where it is written
+    step_types: tuple[tuple[str, SourceLocation], ...] = ()
 
 
 # --- the solution ------------------------------------------------------------------------
@@ -693,6 +755,8 @@ class Solution:
     duplicates: tuple[tuple[str, SourceLocation], ...] = ()
     # The parsed content of its script (JavaScript) web resources: the messages they call (analyzer/code).
     code: tuple[CodeFile, ...] = field(default=(), repr=False)
+    # SolutionPackager mapping files beside or above an unpacked folder that lacks files, when none was used
+    mapping_hints: tuple[str, ...] = ()
 
     @property
     def managed_name(self) -> str:

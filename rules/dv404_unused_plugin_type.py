@@ -1,19 +1,26 @@
-from analyzer.graph import HANDLER, USES_ACTIVITY
+from analyzer.graph import HANDLER, REGISTERS_STEPS, RUNS_OPERATION, USES_ACTIVITY
 from analyzer.model import PluginType
 from analyzer.rule import Option, RuleContext, Severity, rule
 
 
 @rule(id="DV404", name="unused-plugin-type", severity=Severity.NOTE,
-      title="Plug-in type that no step, Custom API or process uses",
-      fix="Add the missing step registration to the solution, or remove the class from the assembly.",
+      title="Plug-in type that no step, Custom API, data provider or process uses",
+      fix="Add the missing step registration to the solution, or analyze what uses the type alongside (the "
+          "solution that registers it, the code that creates its steps with --sources); only when nothing does, "
+          "remove the class from the assembly.",
       tags={"plugin", "step", "dead-code"},
       options=[Option("include-workflow-activities", bool, False,
                       help="also report custom workflow activities that no analyzed process uses")])
 def check(ctx: RuleContext):
     """## What it does
     Finds plug-in types (classes of a shipped plug-in assembly) that nothing in the analyzed
-    solutions uses: no plug-in step runs them, no Custom API is implemented by them and no
-    process calls them as a custom workflow activity.
+    solutions uses: no plug-in step runs them, no Custom API is implemented by them, no virtual
+    table data provider runs one of its operations with them (`RetrievePluginTypeId`,
+    `RetrieveMultiplePluginTypeId`, `CreatePluginTypeId`, `UpdatePluginTypeId`,
+    `DeletePluginTypeId`), no process calls them as a custom workflow activity, and no code
+    given with `--sources` registers their steps at run time (a file that creates
+    `sdkmessageprocessingstep` records and names the type, as `typeof(X)` or its full class
+    name).
 
     Custom workflow activities (types with a `WorkflowActivityGroupName`) are not reported by
     default. They have no steps by design and appear in the process designer for every
@@ -35,8 +42,10 @@ def check(ctx: RuleContext):
 
     ## How to fix
     If the type should run, add its step to the solution (in the Plug-in Registration Tool or
-    with "Add existing > Plug-in step"). If it is obsolete, delete the class and update the
-    assembly.
+    with "Add existing > Plug-in step"). If something outside the analyzed files uses it (a
+    solution that registers its steps, a data provider, code that creates its steps at run
+    time), analyze that alongside (`dvsa check app/ plugins/ --sources src/`) or ignore the
+    finding. Only when nothing uses it, delete the class and update the assembly.
 
     ## Options
     - `include-workflow-activities` (bool, default `false`): also report custom workflow
@@ -44,9 +53,9 @@ def check(ctx: RuleContext):
 
     ## Known limitations
     Uses the analyzer knows nothing of are not seen: steps registered in another solution that
-    is not analyzed alongside, virtual-table data providers (their Retrieve/RetrieveMultiple
-    plug-ins are referenced from EntityDataProviders, which are not modelled), and code that
-    calls the type directly. Hence the note severity. A Custom API's plug-in type is read in
+    is not analyzed alongside, a data provider of another solution, code not given with
+    `--sources` that registers the type's steps, and code that calls the type directly. Hence the
+    note severity. A Custom API's plug-in type is read in
     every form exports write (`<plugintypeexportkey>`, the older nested `<plugintypeid>`, or the
     id directly). Types inside a plug-in package's NuGet file are not listed in exports, so they
     are never reported.
@@ -59,12 +68,15 @@ def check(ctx: RuleContext):
     - https://learn.microsoft.com/power-apps/developer/data-platform/workflow/workflow-extensions
       (custom workflow activities are available in the designer of workflow, dialog and action
       processes; "you do not register steps for custom workflow activities")
+    - https://learn.microsoft.com/power-apps/developer/data-platform/reference/entities/entitydataprovider
+      (a data provider names the plug-in that runs each operation: RetrievePlugin,
+      RetrieveMultiplePlugin, CreatePlugin, UpdatePlugin, DeletePlugin)
     """
     include_activities = ctx.options["include-workflow-activities"]
     for ptype in ctx.components(PluginType):
         if ptype.is_workflow_activity and not include_activities:
             continue
-        if ctx.graph.dependents(ptype.key, [HANDLER, USES_ACTIVITY]):
+        if ctx.graph.dependents(ptype.key, [HANDLER, USES_ACTIVITY, RUNS_OPERATION, REGISTERS_STEPS]):
             continue
         assembly = ctx.graph.component(ptype.assembly_key)
         where = f" in {assembly.display}" if assembly is not None else ""
@@ -76,14 +88,15 @@ def check(ctx: RuleContext):
             fix = ACTIVITY_FIX
         else:
             message = (f"{ptype.display}{where} is used by nothing in {checked}: no plug-in step there runs it, "
-                       f"no Custom API there is implemented by it and no process there calls it")
-            fix = None  # the rule's own: add the step, or remove the class
+                       f"no Custom API or data provider there is implemented by it and no process there calls it")
+            fix = None  # the rule's own: add the step, analyze what uses it, or (only then) remove the class
         yield ctx.finding(ptype, message, related=[ptype.assembly_key], fix=fix)
 
 
 # Custom workflow activities are never registered with steps: a process runs them.
 ACTIVITY_FIX = ("Add the activity to a workflow, dialog or action step in the process designer (activities take "
-                "no step registration), or remove the class from the assembly.")
+                "no step registration), or analyze the solutions whose processes use it alongside; only when none "
+                "does, remove the class from the assembly.")
 
 
 def _checked(ctx: RuleContext) -> str:

@@ -20,6 +20,14 @@ def _mapped_to(c: Component) -> str | None:
     return getattr(c, "body_mapped_to", None) or getattr(c, "file_mapped_to", None)
 
 
+def _mapping_hint(ctx: RuleContext, c: Component) -> str:
+    """The --map suggestion when the reader found a mapping file beside or above the folder and none was given."""
+    hints = next((s.mapping_hints for s in ctx.solutions if s.unique_name == c.solution and s.mapping_hints), ())
+    if not hints:
+        return ""
+    return f"; if the folder is packed with the SolutionPackager mapping file near it, check with --map {hints[0]}"
+
+
 @rule(id="DV405", name="missing-package-file", severity=Severity.ERROR,
       title="A process body, plug-in assembly or web resource file that the XML points to is not in the package",
       fix="Put the file back into the package (export again, or restore it before packing); "
@@ -33,12 +41,18 @@ def check(ctx: RuleContext):
     .dll is missing, and a web resource whose content file is missing.
 
     An unpacked folder is checked together with the mapping it is packed with, so files kept
-    outside the folder are not reported: give SolutionPackager's mapping file with `--map FILE`
+    outside the folder are not reported as missing: give SolutionPackager's mapping file with `--map FILE`
     (or `map = "…"` in `dvsa.toml` / `[tool.dvsa]`, relative to that file); without one, a
     `spkl.json` in the folder's parent chain whose `solutions[].packagepath` is the folder
     supplies its `map` entries (or the `mapping.xml` beside it). A file the mapping reads from a
     path that does not exist yet, typically a build output such as `Plugins/bin/**/X.dll`, is a
-    warning naming that path, not an error: build first, then pack.
+    warning naming that path, not an error: build first, then pack. So is a `.dll` a pac solution
+    project builds: a `.cdsproj` in the folder or above it (pac keeps the package in
+    `<project>/src`) whose `<ProjectReference Include="…/Plugins.csproj"/>` names a project whose
+    assembly (its `<AssemblyName>`, else its file name) is the missing `PluginAssemblies/**/X.dll`.
+    When files are missing, no mapping is in use and an XML file whose root is `<Mapping>` sits
+    beside or above the folder (up to the repository root), the finding names it and suggests
+    `--map`.
 
     ## Why is this bad?
     The package is incomplete. Packing an unpacked folder or importing the zip fails on the
@@ -78,6 +92,14 @@ def check(ctx: RuleContext):
         element, what = found
         path = getattr(comp, "file_path", None) or getattr(comp, "body_path", None) or "(no file name)"
         mapped_to = _mapped_to(comp)
+        built_by = getattr(comp, "file_built_by", None)
+        if built_by:
+            # pac builds the referenced project and copies its assembly in when it packs: not built yet.
+            yield ctx.finding(
+                comp, f"{comp.display} points to {path} (<{element}>), {what}, which the solution project builds "
+                      f"from {built_by}: build first (packing fails while it does not exist)",
+                severity=_at_most_warning(ctx.severity))
+            continue
         if mapped_to:
             # The mapping says where the file comes from; it is usually a build output not built yet.
             yield ctx.finding(
@@ -86,7 +108,7 @@ def check(ctx: RuleContext):
                 severity=_at_most_warning(ctx.severity))
             continue
         yield ctx.finding(comp, f"{comp.display} points to {path} (<{element}>), {what}; the package does not "
-                                "have it, so packing or importing the solution fails")
+                                f"have it, so packing or importing the solution fails{_mapping_hint(ctx, comp)}")
 
 
 def _at_most_warning(configured: Severity) -> Severity:

@@ -42,7 +42,7 @@ def zip_folder(folder: Path, target: Path) -> Path:
 # customizations.xml element -> the container that holds it in customizations.xml
 CONTAINERS = {"Workflow": "Workflows", "PluginAssembly": "SolutionPluginAssemblies",
               "SdkMessageProcessingStep": "SdkMessageProcessingSteps", "Entity": "Entities", "Role": "Roles",
-              "WebResource": "WebResources", "optionset": "optionsets"}
+              "WebResource": "WebResources", "optionset": "optionsets", "EntityDataProvider": "EntityDataProviders"}
 # An unpacked table keeps its forms and views beside its Entity.xml, one file each; a zip holds them inside
 # <Entity>: <FormXml><forms type="main"><systemform>, <SavedQueries><savedqueries><savedquery>.
 _TABLE_PART = re.compile(r"^(Entities/[^/]+)/(?:FormXml/([^/]+)|SavedQueries)/[^/]+\.xml$", re.IGNORECASE)
@@ -171,6 +171,8 @@ def _component_file(item, taken: set[str]) -> str:
         name = f"Roles/{item.get('name')}.xml"
     elif tag == "optionset":
         name = f"OptionSets/{item.get('Name')}.xml"
+    elif tag == "EntityDataProvider":
+        name = f"EntityDataProviders/{{{_field(item, 'EntityDataProviderId').strip('{}').lower()}}}.xml"
     else:  # WebResource: named after the resource, content beside it
         name = f"WebResources/{_field(item, 'Name')}.data.xml"
     stem, dot, ext = name.rpartition(".data.xml") if name.endswith(".data.xml") else name.rpartition(".")

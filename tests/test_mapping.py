@@ -124,3 +124,60 @@ def test_corpus_23_with_its_mapping_xml_has_no_dv405_error(invoke, corpus):
     root = corpus / "drivardxrm__Dataverse-CustomApis" / "Driv.CustomApis.Solution"
     # mapping.xml maps DrivCustomApis.dll from ..\..\Driv.CustomApis.Code\bin\**, not built in the corpus.
     assert _corpus_dv405(invoke, root / "Solution", "--map", root / "mapping.xml") == {("warning", "plugin_assembly"): 1}
+
+
+# --- what the repository around a folder says (issue 16 item 5) ------------------------------------------------
+
+CDSPROJ = """<Project ToolsVersion="15.0" DefaultTargets="Build" xmlns="http://schemas.microsoft.com/developer/msbuild/2003">
+  <Import Project="$(MSBuildExtensionsPath)\\Microsoft\\PowerApps\\Microsoft.PowerApps.VisualStudio.Solution.props" />
+  <PropertyGroup>
+    <SolutionRootPath>Solution</SolutionRootPath>
+  </PropertyGroup>
+  <ItemGroup>
+    <ProjectReference Include="Plugins\\Contoso.Plugins.csproj" />
+  </ItemGroup>
+</Project>
+"""
+CSPROJ = """<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <TargetFramework>net462</TargetFramework>
+    <AssemblyName>{name}</AssemblyName>
+  </PropertyGroup>
+</Project>
+"""
+
+
+def pac_project(tmp_path, assembly_name: str = "Contoso.Plugins"):
+    """contoso_repo as a pac solution project: Contoso.Solution.cdsproj beside the package folder references the
+    plug-in project, whose build pac copies into PluginAssemblies when it packs; no mapping file."""
+    repo = shutil.copytree(REPO, tmp_path / "repo")
+    (repo / "map.xml").unlink()
+    (repo / "Contoso.Solution.cdsproj").write_text(CDSPROJ, encoding="utf-8")
+    (repo / "Plugins").mkdir()
+    (repo / "Plugins" / "Contoso.Plugins.csproj").write_text(CSPROJ.format(name=assembly_name), encoding="utf-8")
+    return repo
+
+
+def test_a_cdsproj_project_reference_makes_its_missing_dll_a_build_first_warning(invoke, tmp_path):
+    repo = pac_project(tmp_path)
+    # Contoso.Plugins (ContosoPlugins.dll) is the referenced project's build output; Contoso.Tools is not.
+    assert dv405(invoke, repo / "Solution")[PLUGINS] == "warning"
+    assert dv405(invoke, repo / "Solution")[TOOLS] == "error"
+    plugins = by_key(load(str(repo / "Solution")))[PLUGINS]
+    assert plugins.file_missing and plugins.file_built_by.startswith("Plugins/Contoso.Plugins.csproj (ProjectReference")
+
+
+def test_a_project_reference_to_another_assembly_leaves_the_error(invoke, tmp_path):
+    repo = pac_project(tmp_path, assembly_name="Contoso.Other")
+    assert dv405(invoke, repo / "Solution")[PLUGINS] == "error"
+
+
+def test_a_mapping_file_beside_the_folder_is_suggested_when_files_are_missing(invoke, tmp_path):
+    repo = shutil.copytree(REPO, tmp_path / "repo")
+    result = invoke(1, ["check", repo / "Solution", "--select", "DV405", "--format", "json"])
+    messages = [f["message"] for f in json.loads(result.output)["findings"]]
+    assert messages and all(m.endswith("check with --map " + shutil.os.path.relpath(repo / "map.xml"))
+                            for m in messages)
+    with_map = invoke(1, ["check", repo / "Solution", "--map", repo / "map.xml", "--select", "DV405",
+                          "--format", "json"])
+    assert not any("--map" in f["message"] for f in json.loads(with_map.output)["findings"])

@@ -147,8 +147,11 @@ def _read(files: list[tuple[str, bytes, str]]) -> list[CodeFile]:
     for f in parsed:
         for rc in f.request_classes():
             request_classes.setdefault(rc.type_name.rsplit(".", 1)[-1], rc)
+    from analyzer.code.steps import step_types  # it builds on this module's syntax helpers
+
     return [CodeFile(f.path, "csharp", calls=tuple(f.calls(request_classes)), handlers=tuple(f.handlers()),
-                     registrations=tuple(f.registrations())) for f in parsed] + skipped
+                     registrations=tuple(f.registrations()), step_types=step_types(f.root, f.path))
+            for f in parsed] + skipped
 
 
 # --- syntax helpers -----------------------------------------------------------------------------------

@@ -8,13 +8,28 @@ The reader only reads: no rule logic, nothing written, nothing extracted to disk
 from __future__ import annotations
 
 import fnmatch
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from pathlib import Path
 
 from analyzer.errors import SolutionError
-from analyzer.model import MODELLED_ROOT_TYPES, Component, OptionSet, OtherComponent, Solution, SourceLocation
+from analyzer.model import (
+    MODELLED_ROOT_TYPES,
+    Catalog,
+    Component,
+    DataProvider,
+    OptionSet,
+    OtherComponent,
+    PluginAssembly,
+    Solution,
+    SourceLocation,
+)
+from analyzer.reader import project
+from analyzer.reader.catalogs import read_catalogs
 from analyzer.reader.context import ReadContext
 from analyzer.reader.customapis import read_custom_apis
+from analyzer.reader.dataproviders import read_data_provider
 from analyzer.reader.definitions import read_app_action, read_canvas_app
 from analyzer.reader.digest import element_digest
 from analyzer.reader.forms import read_app_module, read_site_map
@@ -54,12 +69,14 @@ _READERS: dict[str, Callable] = {
     "appmodule": read_app_module,
     "appaction": read_app_action,
     "canvasapp": read_canvas_app,
+    "entitydataprovider": read_data_provider,
 }
 
 # The same readers' elements as customizations.xml spells them.
 ITEM_NAMES = ("Workflow", "PluginAssembly", "SdkMessageProcessingStep", "Entity", "Role", "WebResource",
               "connectionreference", "EnvironmentVariableDefinition", "optionset", "AppModuleSiteMap", "AppModule",
-              "appaction", "CanvasApp")
+              "appaction", "CanvasApp",
+              "EntityDataProvider")
 assert {n.lower() for n in ITEM_NAMES} == set(_READERS)
 
 # Where an unpacked folder keeps one component per file (lower-cased fnmatch globs; `*` spans folders).
@@ -76,6 +93,7 @@ _COMPONENT_FILES = (
     "appmodules/*/appmodule.xml",
     "appactions/*/appaction.xml",
     "canvasapps/*.meta.xml",
+    "entitydataproviders/*.xml",
 )
 
 # What a record's digest leaves out, by element: the parts the unpacked layout writes to files of their own.
@@ -105,8 +123,10 @@ def _read(package: Package, mapping: Mapping | None = None) -> Solution:
     components += _from_component_files(ctx)
     components += read_custom_apis(ctx)
     components += read_plugin_packages(ctx)
+    components += read_catalogs(ctx)
     components, duplicates = _first_of_each_key(components)
     components = ctx.with_mapped_files(components)
+    components, hints = _with_build_outputs(package, components, mapping)
     apps = {c.ident: c for c in components if isinstance(c, OtherComponent)}  # site maps and apps, read
     components = [c for c in components if not isinstance(c, OtherComponent)]
     components += _other_root_components(manifest, components, apps)
@@ -117,7 +137,42 @@ def _read(package: Package, mapping: Mapping | None = None) -> Solution:
         package_version=manifest.package_version, generated_by=manifest.generated_by,
         root_components=manifest.root_components, missing_dependencies=manifest.missing_dependencies,
         components=tuple(components), duplicates=tuple(duplicates), code=read_scripts(ctx, components),
+        mapping_hints=hints,
     )
+
+
+def _missing_file(c: Component) -> bool:
+    return bool(getattr(c, "file_missing", False) or getattr(c, "body_missing", False))
+
+
+def _with_build_outputs(package: Package, components: list[Component],
+                        mapping: Mapping | None) -> tuple[list[Component], tuple[str, ...]]:
+    """An unpacked folder that lacks files: the plug-in assemblies a pac solution project (.cdsproj) around it
+    builds, and, with no mapping in use, the mapping files beside or above it (``reader/project.py``)."""
+    if not isinstance(package, DirPackage) or not any(_missing_file(c) for c in components):
+        return components, ()
+    folder = Path(package.root).resolve()
+    built = project.built_assemblies(folder)
+    if built:
+        components = [_built(c, built) for c in components]
+    missing = [c for c in components if _missing_file(c) and not getattr(c, "file_built_by", None)]
+    if mapping is not None or not missing:
+        return components, ()
+    return components, tuple(os.path.relpath(p) for p in project.mapping_files(folder))
+
+
+def _built(c: Component, built: dict[str, project.BuiltAssembly]) -> Component:
+    """A missing .dll of an assembly a referenced project builds is that project's build output: the assembly's
+    name (its FullName) is the project's, and an export names the file after it without the dots
+    (``Xrm.Framework.CI.Sample.Plugins`` -> ``XrmFrameworkCISamplePlugins.dll``)."""
+    if not isinstance(c, PluginAssembly) or not c.file_missing or c.file_mapped_to or not c.file_path:
+        return c
+    stem = c.file_path.rsplit("/", 1)[-1].lower().removesuffix(".dll")
+    found = built.get(c.full_name.split(",")[0].strip().lower()) or next(
+        (b for name, b in sorted(built.items()) if name.replace(".", "") == stem.replace(".", "")), None)
+    if found is None:
+        return c
+    return replace(c, file_built_by=f"{found.project} (ProjectReference of {os.path.relpath(found.solution_project)})")
 
 
 def _detect(package: Package) -> tuple[str, str, str | None]:
@@ -184,8 +239,12 @@ def _other_root_components(manifest, components: list[Component], apps: dict[str
     seen = set()
     # A choice (root component type 9) read from its own definition is not listed a second time.
     option_sets = {c.ident for c in components if isinstance(c, OptionSet)}
+    # A data provider or catalog read from its own definition (by id or unique name) is not listed a second time.
+    defined = {c.ident for c in components if isinstance(c, DataProvider | Catalog)}
     for rc in manifest.root_components:
         if rc.type in MODELLED_ROOT_TYPES or (rc.type == "9" and (rc.schema_name or "").lower() in option_sets):
+            continue
+        if (rc.id or (rc.schema_name or "").lower()) in defined:
             continue
         ident = f"{rc.type}:{rc.id or (rc.schema_name or '').lower()}"
         if ident in seen:

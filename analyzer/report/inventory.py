@@ -21,9 +21,12 @@ from analyzer.inventory import (
 )
 from analyzer.messages import BY_NAME
 from analyzer.model import (
+    Catalog,
+    CatalogAssignment,
     Component,
     CustomApi,
     CustomApiField,
+    DataProvider,
     Entity,
     PluginAssembly,
     PluginPackage,
@@ -86,7 +89,22 @@ def _detail(c: Component, graph: DependencyGraph) -> str:
         return kind + (f" of {c.entity_name}" if c.entity_name else "") + (", optional" if c.is_optional else "")
     if isinstance(c, Entity):
         return c.schema_name or ""
+    if isinstance(c, DataProvider):
+        runs = [f"{operation} {_type_label(type_id, name, graph)}" for operation, type_id, name in c.plugin_types]
+        return ", ".join([f"data source {c.data_source or '?'}", *runs])
+    if isinstance(c, Catalog):
+        return f"category of {c.parent}" if c.parent else "catalog"
+    if isinstance(c, CatalogAssignment):
+        shown = graph.name(f"workflow:{c.object}") if c.object_type == "workflow" and f"workflow:{c.object}" in graph \
+            else c.object
+        return f"{c.object_type} {shown} in catalog {c.catalog}"
     return ""
+
+
+def _type_label(type_id: str | None, name: str | None, graph: DependencyGraph) -> str:
+    """A data provider's plug-in type by its class name when the analyzed solutions have it, else as written."""
+    found = graph.component(f"plugin_type:{type_id}") if type_id else None
+    return found.type_name if isinstance(found, PluginType) else (name or type_id or "?")
 
 
 def _graph_fields(c: Component, graph: DependencyGraph) -> dict:
