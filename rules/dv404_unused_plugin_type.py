@@ -64,7 +64,7 @@ def check(ctx: RuleContext):
     for ptype in ctx.components(PluginType):
         if ptype.is_workflow_activity and not include_activities:
             continue
-        if ctx.graph.dependents(ptype.key, [HANDLER, USES_ACTIVITY]):
+        if ctx.graph.type_dependents(ptype.key, [HANDLER, USES_ACTIVITY]):  # a step on another copy uses it too
             continue
         assembly = ctx.graph.component(ptype.assembly_key)
         where = f" in {assembly.display}" if assembly is not None else ""

@@ -83,7 +83,7 @@ def _names(names: list[str], what: str) -> str:
 def _contracts(ctx: RuleContext, plugin_type: PluginType) -> list[Contract]:
     """The contracts of every message the type runs on; empty when any of them is not a known custom one."""
     contracts: dict[str, Contract] = {}
-    for key in ctx.graph.dependents(plugin_type.key, [HANDLER]):
+    for key in ctx.graph.type_dependents(plugin_type.key, [HANDLER]):
         user = ctx.graph.component(key)
         if isinstance(user, Step):
             definition_key = ctx.graph.message_ref(user.key).definition
