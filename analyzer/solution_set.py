@@ -171,6 +171,7 @@ class _Shipped:
                 if name:
                     self.definitions.setdefault(message_key(name), set()).add(c.key)
         self._known: dict[str, set[str]] = {}
+        self._groups: dict[str, set[str]] = {}
 
     def __call__(self, key: str) -> set[str]:
         """The analyzed solutions that ship ``key`` (one shipped twice is in both), shells left out: a table a
@@ -180,6 +181,13 @@ class _Shipped:
         if key not in self._known:
             self._known[key] = _in_solutions(self.graph, key) - self.shells.get(key, set())
         return self._known[key]
+
+    def any_of(self, group: tuple[str, ...]) -> set[str]:
+        """The solutions that ship any of ``group`` (``graph.same_types``: one tuple per group, so asked by
+        every member it is worked out once)."""
+        if group[0] not in self._groups:
+            self._groups[group[0]] = {solution for key in group for solution in self(key)}
+        return self._groups[group[0]]
 
 
 def _in_solutions(graph: DependencyGraph, key: str) -> set[str]:
@@ -206,20 +214,31 @@ PLATFORM_EDGES = frozenset({
 
 
 def _from_graph(graph: DependencyGraph, shipped_by: _Shipped):
+    needed: dict[str, tuple[list[tuple[str, str | None]], set[str]]] = {}  # many edges share a target
     for source, target, types in graph.edges(PLATFORM_EDGES):
-        owners = shipped_by(source)
-        if not owners:
-            continue
-        edge = sorted(types & PLATFORM_EDGES)[0]
-        required = _required_components(graph, target)
-        alike = {key for key, _message in required} | shipped_by.definitions.get(target, set())
-        if any(shipped_by(key) & owners for key in alike):
+        if target not in needed:
+            needed[target] = _needed(graph, shipped_by, target)
+        required, providers = needed[target]
+        owners = shipped_by(source) if providers else set()
+        if not owners or owners & providers:
             continue  # the requiring solution ships it (or a plug-in type or message definition of its name) itself
+        edge = sorted(types & PLATFORM_EDGES)[0]
         for required_key, message in required:
             for dependent in sorted(owners):
                 for provider in sorted(shipped_by(required_key)):
                     yield Requirement(dependent, provider, source, required_key,
                                       _edge_reason(graph, source, edge, required_key, message, provider))
+
+
+def _needed(graph: DependencyGraph, shipped_by: _Shipped,
+            target: str) -> tuple[list[tuple[str, str | None]], set[str]]:
+    """What a reference to ``target`` requires (``_required_components``), and every solution that ships it or
+    something that stands for it as well: a same-named plug-in type, another definition of the message."""
+    required = _required_components(graph, target)
+    if graph.component(target) is not None:  # itself, or its plug-in type group: shared by the group's members
+        return required, shipped_by.any_of(graph.same_types(target))
+    alike = {key for key, _message in required} | shipped_by.definitions.get(target, set())
+    return required, {solution for key in alike for solution in shipped_by(key)}
 
 
 def _required_components(graph: DependencyGraph, target: str) -> list[tuple[str, str | None]]:
@@ -228,6 +247,8 @@ def _required_components(graph: DependencyGraph, target: str) -> list[tuple[str,
     (with the message). References to nothing analyzed stand for nothing."""
     if graph.component(target) is not None:
         return [(key, None) for key in graph.same_types(target)]
+    if graph.node(target).get("kind") != "sdk_message":  # a column, an unresolved reference: no definition
+        return []
     return [(d, target) for d in graph.requires(target, [DEFINED_BY]) if graph.component(d) is not None]
 
 

@@ -220,3 +220,38 @@ def test_prospect_to_cash_comes_before_field_service_and_project_service(corpus,
     assert doc["order"][0] == "msdynce_ProspectToCashIntegration"
     assert set(doc["order"]) == {"msdynce_ProspectToCashIntegration", "msdynce_FieldServiceIntegration",
                                  "PSAOPSIntegration"}
+
+
+def test_a_solution_with_its_own_action_of_a_message_name_needs_no_other(tmp_path):
+    # Two solutions each ship action contoso_Approve (other ids) and a step on their own action's message. The graph
+    # links the message to one definition; the second solution's step is still on its own action.
+    from analyzer import builder as b
+    paths = []
+    for n, name in enumerate(("ContosoApprovalsA", "ContosoApprovalsB"), 1):
+        action = b.action(f"a5060000-0000-4000-8000-0000000001{n}0", "Approve", "Approve",
+                          f"e5060000-0000-4000-8000-0000000001{n}0")
+        asm = b.PluginAssembly(f"c5060000-0000-4000-8000-0000000001{n}0", f"Contoso.Approvals{n}, Version=1.0.0.0, "
+                               "Culture=neutral, PublicKeyToken=0123456789abcdef",
+                               (b.PluginType(f"c5060000-0000-4000-8000-0000000001{n}1", f"Contoso.Approvals{n}.Post"),))
+        step = b.Step(f"d5060000-0000-4000-8000-0000000001{n}0", "Post Approve", action.sdk_message_id,
+                      asm.type_name(f"Contoso.Approvals{n}.Post"), asm.types[0].id)
+        package = b.Package(b.Manifest(name), workflows=(action,), assemblies=(asm,), steps=(step,))
+        paths.append(str(package.write_zip(tmp_path / f"{name}.zip")))
+    solutions = load_all(paths)
+    graph = build_graph(solutions)
+    assert len(graph.requires("sdk_message:contoso_approve", ["defined_by"])) == 1
+    assert requirements(solutions, graph).requirements == {}
+
+
+def test_copies_of_a_real_solution_need_nothing_of_each_other(corpus, tmp_path):
+    # Three copies of #1 with fresh ids and their own unique names (benchmarks/copies.py): each ships the same
+    # plug-in types, actions and web resources by name, and each step, form and process uses its own. Before:
+    # every copy needed every other (steps on the first copy's action, forms loading its web resources, steps and
+    # processes on every copy's plug-in types), and each step linked to the type of all three.
+    from benchmarks.copies import make_copy
+    source = corpus / "carltoncolter__dyn-req-mgmt/SolutionPackage/package"
+    solutions = load_all([str(make_copy(source, tmp_path, n)) for n in range(3)])
+    graph = build_graph(solutions)
+    assert requirements(solutions, graph).requirements == {}
+    steps = graph.nodes("step", external=None)
+    assert steps and all(len(graph.requires(s, ["handler"])) == 1 for s in steps)
