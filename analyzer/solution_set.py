@@ -17,33 +17,22 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from analyzer.graph import (
-    APP_RESOURCE,
     CALLS,
     CHILD_WORKFLOW,
+    CODE_EDGES,
+    CONTAINS,
     DEFINED_BY,
-    EMBEDS,
-    FILTERS_ON,
     HANDLER,
-    HANDLES_EVENT,
-    IMAGE_COLUMN,
     IMAGE_OF,
     IN_ASSEMBLY,
-    IN_TABLE,
     INVOKES,
-    LISTS_COLUMN,
-    LOADS_DEPENDENCY,
-    LOADS_LIBRARY,
     ON_ENTITY,
     PARAMETER_OF,
     PROVIDED_BY,
     REGISTERED_ON,
-    RIBBON_SCRIPT,
-    SHOWS_COLUMN,
     TRIGGERED_BY,
     USES_ACTIVITY,
-    USES_COLUMN,
     USES_CONNECTION,
-    WATCHES_COLUMN,
     DependencyGraph,
     candidate_keys,
 )
@@ -204,25 +193,20 @@ def _is_system_table(table: Entity) -> bool:
     return "_" not in table.logical_name
 
 
-# The references the platform tracks, so an import needs them. A call found in code (CALLS_FROM_CODE, a class
-# IMPLEMENTS a type) is not one: it fails at run time, never at import, and orders nothing.
-PLATFORM_EDGES = frozenset({
-    REGISTERED_ON, HANDLER, IN_ASSEMBLY, PROVIDED_BY, IMAGE_OF, DEFINED_BY, PARAMETER_OF, USES_ACTIVITY,
-    CHILD_WORKFLOW, INVOKES, CALLS, TRIGGERED_BY, ON_ENTITY, USES_CONNECTION, LOADS_LIBRARY, HANDLES_EVENT, EMBEDS,
-    RIBBON_SCRIPT, LOADS_DEPENDENCY, SHOWS_COLUMN, LISTS_COLUMN, USES_COLUMN, WATCHES_COLUMN, FILTERS_ON,
-    IMAGE_COLUMN, IN_TABLE, APP_RESOURCE})
-
-
 def _from_graph(graph: DependencyGraph, shipped_by: _Shipped):
     needed: dict[str, tuple[list[tuple[str, str | None]], set[str]]] = {}  # many edges share a target
-    for source, target, types in graph.edges(PLATFORM_EDGES):
+    for source, target, types in graph.edges():
+        # only what the platform tracks: a call found in code (CODE_EDGES) fails at run time, never at import
+        tracked = types - CODE_EDGES - {CONTAINS}
+        if not tracked:
+            continue
         if target not in needed:
             needed[target] = _needed(graph, shipped_by, target)
         required, providers = needed[target]
         owners = shipped_by(source) if providers else set()
         if not owners or owners & providers:
             continue  # the requiring solution ships it (or a plug-in type or message definition of its name) itself
-        edge = sorted(types & PLATFORM_EDGES)[0]
+        edge = sorted(tracked)[0]
         for required_key, message in required:
             for dependent in sorted(owners):
                 for provider in sorted(shipped_by(required_key)):
@@ -237,7 +221,11 @@ def _needed(graph: DependencyGraph, shipped_by: _Shipped,
     required = _required_components(graph, target)
     if graph.component(target) is not None:  # itself, or its plug-in type group: shared by the group's members
         return required, shipped_by.any_of(graph.same_types(target))
-    alike = {key for key, _message in required} | shipped_by.definitions.get(target, set())
+    # another definition of the message's name of the same kind: an action beside a Custom API of one name is
+    # a collision (DV308), not a copy
+    kinds = {graph.node(key).get("kind") for key, _message in required}
+    alike = {key for key, _message in required} | {
+        key for key in shipped_by.definitions.get(target, set()) if graph.node(key).get("kind") in kinds}
     return required, {solution for key in alike for solution in shipped_by(key)}
 
 
