@@ -125,6 +125,10 @@ class DependencyGraph:
         # plug-in type key -> the classes of that name in --sources, and their [CrmPluginRegistration] attributes
         self._classes: dict[str, list[CodeHandler]] = {}
         self._registrations: dict[str, list[Registration]] = {}
+        # plug-in type key -> every analyzed type of its class and assembly (sorted keys, one tuple shared by the
+        # group): an index, not edges, so N solutions shipping one assembly cost N entries, not N x N edges
+        self._same_types: dict[str, tuple[str, ...]] = {}
+        self._group_dependents: dict[tuple[str, frozenset[str] | None], list[str]] = {}
 
     # --- building ---------------------------------------------------------------------------
     def add_component(self, c: Component) -> None:
@@ -220,6 +224,26 @@ class DependencyGraph:
         """Keys within ``depth`` hops of ``key``, whichever way the edges point."""
         undirected = self.nx.to_undirected(as_view=True)
         return set(nx.single_source_shortest_path_length(undirected, key, cutoff=depth))
+
+    def same_types(self, key: str) -> tuple[str, ...]:
+        """``key`` and every other analyzed plug-in type of the same class and assembly, sorted. An old export
+        keys its types by name (no ids) and a newer package of the same assembly by id; N solutions may ship one
+        assembly: in an environment they are one plug-in type. A step or process links to one of them (its own
+        solution's copy when it has one); a question about a type's users asks the whole group."""
+        return self._same_types.get(key, (key,))
+
+    def type_dependents(self, key: str, types: Iterable[str] | None = None) -> list[str]:
+        """What needs the plug-in type ``key`` or another analyzed type of its name (``same_types``), sorted.
+        Asked for every type of a group, so each group's answer is worked out once (linear, not N x N)."""
+        group = self.same_types(key)
+        if len(group) == 1:
+            return self.dependents(key, types)
+        wanted = frozenset(types) if types is not None else None
+        cached = self._group_dependents.get((group[0], wanted))
+        if cached is None:
+            cached = sorted({d for same in group for d in self.dependents(same, wanted)})
+            self._group_dependents[(group[0], wanted)] = cached
+        return list(cached)
 
     def message_of(self, step_key: str) -> str | None:
         found = self.requires(step_key, [REGISTERED_ON])
@@ -422,9 +446,11 @@ class _Index:
         self.types_by_id: dict[str, PluginType] = {}
         self.types_by_identity: dict[str, PluginType] = {}
         self.types_named: dict[str, list[PluginType]] = {}  # "ns.type, assembly" -> every analyzed type of that name
+        self.types_in: dict[tuple[str, str], PluginType] = {}  # ("ns.type, assembly", solution) -> its copy there
         self.entities: dict[str, str] = {}  # logical, schema or set name (lower) -> entity key
         self.columns: dict[str, set[str]] = {}  # table logical name -> the columns analyzed tables define
         self.web_resources: dict[str, str] = {}  # web resource name (lower) -> key
+        self.web_resources_in: dict[tuple[str, str], str] = {}  # (name (lower), solution) -> its copy's key there
         self.packages: dict[str, list[PluginPackage]] = {}  # solution unique name -> its plug-in packages
         self.declared: set[str] = set()
         # (solution, dependent id or name) -> the Required types its MissingDependencies name: the export
@@ -454,6 +480,7 @@ class _Index:
             if c.assembly_qualified_name:
                 self.types_by_identity.setdefault(type_identity(c.assembly_qualified_name), c)
             self.types_named.setdefault(_type_name(c), []).append(c)
+            self.types_in.setdefault((_type_name(c), c.solution), c)
         elif isinstance(c, PluginPackage):
             self.packages.setdefault(c.solution, []).append(c)
         elif isinstance(c, Entity):
@@ -463,6 +490,7 @@ class _Index:
             self.columns.setdefault(c.logical_name, set()).update(c.attributes)
         elif isinstance(c, WebResource):
             self.web_resources.setdefault(c.name.lower(), c.key)
+            self.web_resources_in.setdefault((c.name.lower(), c.solution), c.key)
 
     def plugin_type(self, type_id: str | None, aqn: str | None) -> PluginType | None:
         if type_id and type_id in self.types_by_id:
@@ -471,11 +499,19 @@ class _Index:
             return self.types_by_identity.get(type_identity(aqn))
         return None
 
-    def same_types(self, found: PluginType) -> list[PluginType]:
-        """``found`` and every other analyzed type of the same class and assembly. An old export keys its
-        types by name (no ids) and a newer package of the same assembly by id: in the environment they are
-        one plug-in type, so a step on either uses both."""
-        return self.types_named.get(_type_name(found), [found])
+    def own_copy(self, found: PluginType, solution: str | None) -> PluginType:
+        """The type of ``found``'s class and assembly that ``solution`` ships, else ``found``: a step uses its own
+        solution's copy of a type that several solutions ship (by id in one export, by name in an older one)."""
+        if found.solution == solution or solution is None:
+            return found
+        return self.types_in.get((_type_name(found), solution), found)
+
+    def same_type_groups(self) -> Iterator[tuple[str, ...]]:
+        """The keys of each class and assembly that more than one analyzed type has, sorted."""
+        for group in self.types_named.values():
+            keys = tuple(sorted({t.key for t in group}))
+            if len(keys) > 1:
+                yield keys
 
     def packages_for(self, solution: str | None) -> list[PluginPackage]:
         """The plug-in packages that may hold a type ``solution`` refers to: its own, else any analyzed one."""
@@ -542,6 +578,8 @@ def build_graph(solutions: list[Solution], code: Iterable[CodeFile] = ()) -> Dep
     for s in solutions:
         for c in s.components:
             graph.add_component(c)
+    for group in index.same_type_groups():
+        graph._same_types.update(dict.fromkeys(group, group))
     for s in solutions:
         sol_key = f"solution:{s.unique_name.lower()}"
         graph.nx.add_node(sol_key, component=None, kind="solution", name=s.unique_name, solution=s.unique_name,
@@ -674,9 +712,8 @@ def _link(graph: DependencyGraph, index: _Index, c: Component) -> None:
 def _ref_type(graph: DependencyGraph, index: _Index, source: str, type_id: str | None, aqn: str | None,
               edge: str) -> None:
     found = index.plugin_type(type_id, aqn)
-    if found is not None:
-        for same in index.same_types(found):
-            graph.add_edge(source, same.key, edge)
+    if found is not None:  # one edge; the other types of its name are found through graph.same_types
+        graph.add_edge(source, index.own_copy(found, graph.node(source).get("solution")).key, edge)
         return
     if not type_id and not aqn:
         return
@@ -736,7 +773,9 @@ def _entity(graph: DependencyGraph, index: _Index, source: str, name: str | None
 
 def _web_resource(graph: DependencyGraph, index: _Index, source: str, name: str, edge: str) -> None:
     """``source`` needs the web resource of that name (references are by name; keys by id)."""
-    key = index.web_resources.get(name.lower())
+    # by name, so the source's own solution's copy first: several solutions may ship one name with other ids
+    solution = graph.node(source).get("solution") or ""
+    key = index.web_resources_in.get((name.lower(), solution)) or index.web_resources.get(name.lower())
     if key is None:
         key = f"web_resource:{name.lower()}"
         graph.add_reference(key, DECLARED if key in index.declared else UNRESOLVED, name, kind="web_resource")

@@ -1,8 +1,11 @@
 """Which analyzed solution needs which: the requirements between the solutions of a set, decided once.
 
-Solution A needs solution B when a component A ships requires a component only B ships (a graph edge
-other than "contains", through a message to the action or Custom API that defines it), or when A's
-MissingDependencies name B (`solution="B (1.2.0.0)"`) or a component B ships. `dvsa order` sorts the
+Solution A needs solution B when a component A ships requires a component B ships and A does not (a
+reference the platform tracks, through a message to the action or Custom API that defines it; never a call
+found in code), or when A's MissingDependencies name B (`solution="B (1.2.0.0)"`: the named solution
+decides, whoever else holds a copy) or, naming no solution, a component B ships. A component included only
+as a shell (RootComponent behavior 1 or 2) is not shipped; one plug-in type exported by id in one solution and
+by name in another is one type, so a solution that ships either copy needs neither. `dvsa order` sorts the
 set by these requirements (`analyzer/order.py`) and DV506 reports the cycles that leave no order.
 """
 
@@ -16,6 +19,7 @@ import networkx as nx
 from analyzer.graph import (
     CALLS,
     CHILD_WORKFLOW,
+    CODE_EDGES,
     CONTAINS,
     DEFINED_BY,
     HANDLER,
@@ -32,7 +36,8 @@ from analyzer.graph import (
     DependencyGraph,
     candidate_keys,
 )
-from analyzer.model import DependencyNode, Entity, Solution, version_key
+from analyzer.messages import message_key
+from analyzer.model import CustomApi, DependencyNode, Entity, Solution, Workflow, version_key
 from analyzer.platform import component_type_label
 
 # `solution="Name (version)"` on a MissingDependency's Required (FORMAT.md, MissingDependencies).
@@ -116,9 +121,10 @@ def requirements(solutions: list[Solution], graph: DependencyGraph) -> SolutionS
     names = sorted({s.unique_name for s in solutions}, key=_name_key)
     found = SolutionSet(names=names)
     reasons: dict[tuple[str, str], dict[tuple[str, str], Requirement]] = {}
+    shipped = _Shipped(graph, solutions)
     # One solution cannot require another through the graph: skip the walk over every edge.
-    from_graph = _from_graph(graph) if len(names) > 1 else []
-    for r in [*from_graph, *_from_missing_dependencies(solutions, graph, names)]:
+    from_graph = _from_graph(graph, shipped) if len(names) > 1 else []
+    for r in [*from_graph, *_from_missing_dependencies(solutions, graph, names, shipped)]:
         if r.dependent != r.required:
             reasons.setdefault((r.dependent, r.required), {}).setdefault((r.source, r.target), r)
     found.requirements = {pair: sorted(by_key.values(), key=lambda r: (r.declared, r.source, r.target))
@@ -127,10 +133,54 @@ def requirements(solutions: list[Solution], graph: DependencyGraph) -> SolutionS
     return found
 
 
-def _shipped_by(graph: DependencyGraph, key: str) -> set[str]:
-    """The analyzed solutions that ship the component ``key`` (one shipped twice is in both). A system table
-    (``account``, ``systemuser``) is in every environment: a solution that includes it to customize it is
-    not what another solution's step or flow on that table needs."""
+# Root component behaviours that include a component without shipping it: 1 "do not include subcomponents" and
+# 2 "include as shell only". #24's integrations include table msdynce_p2cautonumber with behavior="1" as an
+# unmodified entity without columns, and name the solution that provides it in their MissingDependencies.
+_SHELL_BEHAVIOURS = {1, 2}
+
+
+class _Shipped:
+    """Which analyzed solutions ship a component, asked once per key."""
+
+    def __init__(self, graph: DependencyGraph, solutions: list[Solution]):
+        self.graph = graph
+        self.shells: dict[str, set[str]] = {}  # key -> the solutions that include it only as a shell
+        for s in solutions:
+            for rc in s.root_components:
+                if rc.behavior in _SHELL_BEHAVIOURS:
+                    for key in candidate_keys(DependencyNode(type=rc.type, id=rc.id, schema_name=rc.schema_name)):
+                        self.shells.setdefault(key, set()).add(s.unique_name)
+        # message key -> every analyzed action or Custom API that defines a message of that name: the graph links
+        # a message to one definition, yet a solution that ships its own same-named one needs no other's
+        self.definitions: dict[str, set[str]] = {}
+        for s in solutions:
+            for c in s.components:
+                name = c.message_name if isinstance(c, Workflow) and c.is_action else (
+                    c.unique_name if isinstance(c, CustomApi) else None)
+                if name:
+                    self.definitions.setdefault(message_key(name), set()).add(c.key)
+        self._known: dict[str, set[str]] = {}
+        self._groups: dict[str, set[str]] = {}
+
+    def __call__(self, key: str) -> set[str]:
+        """The analyzed solutions that ship ``key`` (one shipped twice is in both), shells left out: a table a
+        solution includes as a shell is provided by another. A system table (``account``, ``systemuser``) is
+        in every environment: a solution that includes it to customize it is not what another solution's step
+        or flow on that table needs."""
+        if key not in self._known:
+            self._known[key] = _in_solutions(self.graph, key) - self.shells.get(key, set())
+        return self._known[key]
+
+    def any_of(self, group: tuple[str, ...]) -> set[str]:
+        """The solutions that ship any of ``group`` (``graph.same_types``: one tuple per group, so asked by
+        every member it is worked out once)."""
+        if group[0] not in self._groups:
+            self._groups[group[0]] = {solution for key in group for solution in self(key)}
+        return self._groups[group[0]]
+
+
+def _in_solutions(graph: DependencyGraph, key: str) -> set[str]:
+    """The analyzed solutions that hold the component ``key`` in any way (a shell too); none for a system table."""
     c = graph.component(key)
     if c is None or (isinstance(c, Entity) and _is_system_table(c)):
         return set()
@@ -143,37 +193,50 @@ def _is_system_table(table: Entity) -> bool:
     return "_" not in table.logical_name
 
 
-def _from_graph(graph: DependencyGraph):
-    shipped: dict[str, set[str]] = {}
-
-    def shipped_by(key: str) -> set[str]:  # asked once per edge end: remember the answer
-        if key not in shipped:
-            shipped[key] = _shipped_by(graph, key)
-        return shipped[key]
-
+def _from_graph(graph: DependencyGraph, shipped_by: _Shipped):
+    needed: dict[str, tuple[list[tuple[str, str | None]], set[str]]] = {}  # many edges share a target
     for source, target, types in graph.edges():
-        kinds = types - {CONTAINS}
-        if not kinds:
+        # only what the platform tracks: a call found in code (CODE_EDGES) fails at run time, never at import
+        tracked = types - CODE_EDGES - {CONTAINS}
+        if not tracked:
             continue
-        owners = shipped_by(source)
-        if not owners:
-            continue
-        edge = sorted(kinds)[0]
-        for required_key, message in _required_components(graph, target):
-            shippers = shipped_by(required_key)
-            if shippers & owners:
-                continue  # the requiring solution ships it itself
+        if target not in needed:
+            needed[target] = _needed(graph, shipped_by, target)
+        required, providers = needed[target]
+        owners = shipped_by(source) if providers else set()
+        if not owners or owners & providers:
+            continue  # the requiring solution ships it (or a plug-in type or message definition of its name) itself
+        edge = sorted(tracked)[0]
+        for required_key, message in required:
             for dependent in sorted(owners):
-                for required in sorted(shippers):
-                    yield Requirement(dependent, required, source, required_key,
-                                      _edge_reason(graph, source, edge, required_key, message, required))
+                for provider in sorted(shipped_by(required_key)):
+                    yield Requirement(dependent, provider, source, required_key,
+                                      _edge_reason(graph, source, edge, required_key, message, provider))
+
+
+def _needed(graph: DependencyGraph, shipped_by: _Shipped,
+            target: str) -> tuple[list[tuple[str, str | None]], set[str]]:
+    """What a reference to ``target`` requires (``_required_components``), and every solution that ships it or
+    something that stands for it as well: a same-named plug-in type, another definition of the message."""
+    required = _required_components(graph, target)
+    if graph.component(target) is not None:  # itself, or its plug-in type group: shared by the group's members
+        return required, shipped_by.any_of(graph.same_types(target))
+    # another definition of the message's name of the same kind: an action beside a Custom API of one name is
+    # a collision (DV308), not a copy
+    kinds = {graph.node(key).get("kind") for key, _message in required}
+    alike = {key for key, _message in required} | {
+        key for key in shipped_by.definitions.get(target, set()) if graph.node(key).get("kind") in kinds}
+    return required, {solution for key in alike for solution in shipped_by(key)}
 
 
 def _required_components(graph: DependencyGraph, target: str) -> list[tuple[str, str | None]]:
-    """The components ``target`` stands for: itself, or for a message node the action or Custom API that
-    defines it (with the message). References to nothing analyzed stand for nothing."""
+    """The components ``target`` stands for: itself (for a plug-in type, every analyzed type of its class and
+    assembly, one type in the environment), or for a message node the action or Custom API that defines it
+    (with the message). References to nothing analyzed stand for nothing."""
     if graph.component(target) is not None:
-        return [(target, None)]
+        return [(key, None) for key in graph.same_types(target)]
+    if graph.node(target).get("kind") != "sdk_message":  # a column, an unresolved reference: no definition
+        return []
     return [(d, target) for d in graph.requires(target, [DEFINED_BY]) if graph.component(d) is not None]
 
 
@@ -205,8 +268,8 @@ def _dependent_key(graph: DependencyGraph, solution: Solution, node: DependencyN
     """The key of a MissingDependency's dependent: the analyzed component of that solution it names, else
     the first key it could have, else the solution."""
     keys = candidate_keys(node)
-    shipped = [k for k in keys if solution.unique_name in _shipped_by(graph, k)]
-    return (shipped or keys or [f"solution:{solution.unique_name.lower()}"])[0]
+    held = [k for k in keys if solution.unique_name in _in_solutions(graph, k)]
+    return (held or keys or [f"solution:{solution.unique_name.lower()}"])[0]
 
 
 def _node_display(graph: DependencyGraph, key: str, node: DependencyNode) -> str:
@@ -215,25 +278,51 @@ def _node_display(graph: DependencyGraph, key: str, node: DependencyNode) -> str
     return f"{component_type_label(node.type)} '{node.display_name or node.schema_name or node.id or key}'"
 
 
-def _from_missing_dependencies(solutions: list[Solution], graph: DependencyGraph, names: list[str]):
+def _from_missing_dependencies(solutions: list[Solution], graph: DependencyGraph, names: list[str],
+                               shipped_by: _Shipped):
+    """A Required that names its solution is provided by that solution (in the set: a requirement on it; else
+    the set lacks it, ``_missing``), whoever else holds a copy; one that names none (or "Active") by the
+    analyzed solutions that ship it, unless the requiring solution ships it itself."""
     in_set = {n.lower(): n for n in names}
     for solution in solutions:
         for md in solution.missing_dependencies:
             source = _dependent_key(graph, solution, md.dependent)
             needer = _node_display(graph, source, md.dependent)
-            shipped = [k for k in candidate_keys(md.required) if _shipped_by(graph, k)]
-            for key in shipped[:1]:
-                for required in sorted(_shipped_by(graph, key)):
-                    yield Requirement(solution.unique_name, required, source, key,
-                                      f"{needer} needs {_display(graph, key)} (MissingDependencies of "
-                                      f"{solution.unique_name}), which {required} ships", declared=True)
+            keys = candidate_keys(md.required)
             named = named_solution(md.required)
-            if named is not None and named[0].lower() in in_set and not shipped:
-                required = in_set[named[0].lower()]
-                target = (candidate_keys(md.required) or [f"solution:{required.lower()}"])[0]
-                yield Requirement(solution.unique_name, required, source, target,
-                                  f"{needer} needs {_node_display(graph, target, md.required)} from {required} "
-                                  f"{named[1]} (MissingDependencies of {solution.unique_name})", declared=True)
+            if named is not None:
+                if named[0].lower() in in_set:
+                    yield _named_requirement(graph, solution, md.required, source, needer, in_set[named[0].lower()],
+                                             named[1], shipped_by)
+                continue
+            for key in [k for k in keys if shipped_by(k)][:1]:
+                if solution.unique_name in shipped_by(key):
+                    continue
+                for provider in sorted(shipped_by(key)):
+                    yield _shipped_requirement(graph, solution, source, needer, key, provider, shipped_by)
+
+
+def _named_requirement(graph: DependencyGraph, solution: Solution, required_node: DependencyNode, source: str,
+                       needer: str, provider: str, version: str, shipped_by: _Shipped) -> Requirement:
+    keys = candidate_keys(required_node)
+    shipped = [k for k in keys if provider in shipped_by(k)]
+    if shipped:
+        return _shipped_requirement(graph, solution, source, needer, shipped[0], provider, shipped_by)
+    target = (keys or [f"solution:{provider.lower()}"])[0]
+    return Requirement(solution.unique_name, provider, source, target,
+                       f"{needer} needs {_node_display(graph, target, required_node)} from {provider} {version} "
+                       f"(MissingDependencies of {solution.unique_name})", declared=True)
+
+
+def _shipped_requirement(graph: DependencyGraph, solution: Solution, source: str, needer: str, key: str,
+                         provider: str, shipped_by: _Shipped) -> Requirement:
+    name = solution.unique_name
+    if source == key and name in shipped_by.shells.get(key, ()):  # the shell needs the whole component
+        reason = (f"{needer}, which {name} includes only as a shell, is provided by {provider} "
+                  f"(MissingDependencies of {name})")
+    else:
+        reason = f"{needer} needs {_display(graph, key)} (MissingDependencies of {name}), which {provider} ships"
+    return Requirement(name, provider, source, key, reason, declared=True)
 
 
 def _missing(solutions: list[Solution], graph: DependencyGraph, names: list[str]) -> list[MissingSolution]:

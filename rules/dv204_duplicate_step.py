@@ -65,7 +65,9 @@ def check(ctx: RuleContext):
         message = step.message_id or ctx.graph.message_of(step.key)
         if not handlers or not message:
             continue
-        identity = (handlers[0], message, step.primary_entity or "", step.secondary_entity or "",
+        # one type of several copies of its name (same_types): steps on either copy run the same class
+        handler = ctx.graph.same_types(handlers[0])[0]
+        identity = (handler, message, step.primary_entity or "", step.secondary_entity or "",
                     step.stage, step.mode, frozenset(step.filtering_attributes), step.configuration or "")
         groups[identity].append(step)
     for identity in sorted(groups, key=lambda i: groups[i][0].key):

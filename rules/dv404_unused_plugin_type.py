@@ -76,7 +76,8 @@ def check(ctx: RuleContext):
     for ptype in ctx.components(PluginType):
         if ptype.is_workflow_activity and not include_activities:
             continue
-        if ctx.graph.dependents(ptype.key, [HANDLER, USES_ACTIVITY, RUNS_OPERATION, REGISTERS_STEPS]):
+        # A step (or data provider, or code registering steps) on another copy of the type uses it too.
+        if ctx.graph.type_dependents(ptype.key, [HANDLER, USES_ACTIVITY, RUNS_OPERATION, REGISTERS_STEPS]):
             continue
         assembly = ctx.graph.component(ptype.assembly_key)
         where = f" in {assembly.display}" if assembly is not None else ""

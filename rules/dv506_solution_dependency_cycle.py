@@ -10,11 +10,21 @@ from analyzer.solution_set import requirements
 def check(ctx: RuleContext):
     """## What it does
     Builds the requirements between the analyzed solutions — solution A needs solution B when a
-    component of A requires a component only B ships (a step on a message B's action or Custom
-    API defines, a step run by B's plug-in type, a flow on B's table…), or when A's
-    `MissingDependencies` name B (`solution="B (1.2.0.0)"`) or a component B ships — and reports
-    each cycle once: A needs B and B needs A, directly or through other solutions. It is the
-    same computation `dvsa order` uses, so the command and the rule always agree.
+    component of A requires a component B ships and A does not (a step on a message B's action or
+    Custom API defines, a step run by B's plug-in type, a flow on B's table…), or when A's
+    `MissingDependencies` name B (`solution="B (1.2.0.0)"`) or, naming no solution, a component B
+    ships — and reports each cycle once: A needs B and B needs A, directly or through other
+    solutions. It is the same computation `dvsa order` uses, so the command and the rule always
+    agree.
+
+    Only what the platform tracks counts: a call found in a script or in C# source fails at run
+    time, never at import, so it orders nothing. A MissingDependency that names its solution
+    decides who provides the component, whoever else holds a copy. A component included only as a
+    shell (a root component with `behavior="1"` or `"2"`, as Microsoft's dual-write integrations
+    include table `msdynce_p2cautonumber` and name ProspectToCash as its provider) is not shipped
+    by that solution. A plug-in type exported by id in one solution and by name in an older
+    export of another is one type; so is an action or Custom API of the same message name: a
+    solution that ships its own copy needs no other's.
 
     ## Why is this bad?
     An import fails when the solution's required components are neither in it nor already in
@@ -36,7 +46,9 @@ def check(ctx: RuleContext):
     ## Known limitations
     Only the solutions given together are judged (`dvsa check a/ b/`); a single solution has no
     cycle. A component shipped by several analyzed solutions counts as needing each of them
-    unless the requiring solution ships it too. Requirements the export does not write and
+    unless the requiring solution ships it too. A table a solution includes with behavior 1 as
+    its own definition (rare: a table is usually included so to customize another solution's)
+    counts as a shell, so a requirement on it is missed. Requirements the export does not write and
     the graph does not resolve (a step renamed so its message is unknown, a component kind the
     model does not describe) are not seen, so a cycle through them is missed, never invented.
     The finding is on the cycle's first solution by unique name.

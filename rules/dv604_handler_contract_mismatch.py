@@ -50,10 +50,16 @@ def check(ctx: RuleContext):
     - https://learn.microsoft.com/power-apps/developer/data-platform/workflow-custom-actions
       (an action's input and output arguments are its request and response parameters)
     """
+    by_group: dict[str, list[Contract]] = {}  # every type of one name has the same users: worked out once
     for plugin_type in ctx.components(PluginType):
         handlers = ctx.graph.plugin_classes(plugin_type.key)
-        contracts = _contracts(ctx, plugin_type)
-        if not handlers or not contracts:
+        if not handlers:
+            continue
+        group = ctx.graph.same_types(plugin_type.key)[0]
+        if group not in by_group:
+            by_group[group] = _contracts(ctx, plugin_type)
+        contracts = by_group[group]
+        if not contracts:
             continue
         messages = " or ".join(c.message for c in contracts)
         inputs = _names([p.name for c in contracts for p in c.inputs], "inputs")
@@ -83,7 +89,7 @@ def _names(names: list[str], what: str) -> str:
 def _contracts(ctx: RuleContext, plugin_type: PluginType) -> list[Contract]:
     """The contracts of every message the type runs on; empty when any of them is not a known custom one."""
     contracts: dict[str, Contract] = {}
-    for key in ctx.graph.dependents(plugin_type.key, [HANDLER]):
+    for key in ctx.graph.type_dependents(plugin_type.key, [HANDLER]):
         user = ctx.graph.component(key)
         if isinstance(user, Step):
             definition_key = ctx.graph.message_ref(user.key).definition

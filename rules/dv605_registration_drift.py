@@ -66,7 +66,7 @@ def check(ctx: RuleContext):
         registrations = [r for r in ctx.graph.plugin_registrations(plugin_type.key) if not r.workflow_activity]
         if not registrations:
             continue
-        steps = sorted((s for k in ctx.graph.dependents(plugin_type.key, [HANDLER])
+        steps = sorted((s for k in ctx.graph.type_dependents(plugin_type.key, [HANDLER])
                         if isinstance(s := ctx.graph.component(k), Step)), key=lambda s: s.key)
         paired: set[str] = set()
         unpaired_unknown = False

@@ -158,14 +158,23 @@ def test_dv402_names_the_form_on_corpus_item_1(corpus):
 
 # --- plug-in types by name, DV404 ------------------------------------------------------------------
 
-def test_step_uses_the_same_type_shipped_by_name_in_another_solution():
-    solutions = [load(str(p)) for p in (BY_NAME / "legacy", BY_NAME / "current")]
+@pytest.mark.parametrize("names", [("legacy", "current"), ("current", "legacy")])
+def test_step_uses_its_own_copy_of_a_type_another_solution_ships_by_name(names):
+    solutions = [load(str(BY_NAME / n)) for n in names]
     graph = build_graph(solutions)
-    # Step …0001 names PluginTypeId e404…0001; step …0002 only PluginTypeName. Both classes also ship by name.
-    assert graph.requires("step:b4041000-0000-4000-8000-000000000001", [HANDLER]) == [
-        "plugin_type:contoso.audit.accountaudit, contoso.audit", "plugin_type:e4041000-0000-4000-8000-000000000001"]
+    # Step …0001 names PluginTypeId e404…0001; step …0002 only PluginTypeName. Both steps are in current/, which
+    # ships both classes by id; legacy/ ships them again by name. Each step links to its own solution's copy, and
+    # the copies are one group that the rules ask (no edge from every step to every copy).
+    by_name = "plugin_type:contoso.audit.accountaudit, contoso.audit"
+    by_id = "plugin_type:e4041000-0000-4000-8000-000000000001"
+    assert graph.requires("step:b4041000-0000-4000-8000-000000000001", [HANDLER]) == [by_id]
     assert graph.requires("step:b4041000-0000-4000-8000-000000000002", [HANDLER]) == [
-        "plugin_type:contoso.audit.contactaudit, contoso.audit", "plugin_type:e4041000-0000-4000-8000-000000000002"]
+        "plugin_type:e4041000-0000-4000-8000-000000000002"]
+    assert graph.same_types(by_name) == graph.same_types(by_id) == (by_name, by_id)
+    assert graph.type_dependents(by_name, [HANDLER]) == ["step:b4041000-0000-4000-8000-000000000001"]
+    assert graph.dependents(by_name, [HANDLER]) == []
+    assert graph.same_types("plugin_type:contoso.audit.legacycleanup, contoso.audit") == (
+        "plugin_type:contoso.audit.legacycleanup, contoso.audit",)
 
 
 @pytest.mark.parametrize("order", [("legacy", "current"), ("current", "legacy")])
