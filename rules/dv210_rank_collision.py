@@ -2,9 +2,8 @@ from collections import defaultdict
 
 from analyzer.model import Step
 from analyzer.platform import Mode
-from analyzer.rule import RuleContext, Severity, rule
+from analyzer.rule import RuleContext, Severity, bounded, rule
 
-from ._calls import bounded
 
 
 @rule(id="DV210", name="rank-collision", severity=Severity.NOTE,
