@@ -399,7 +399,8 @@ def baseline(ctx: click.Context, paths, output, config_path, rule_options) -> No
 
 @main.command("rules")
 @click.argument("rule_id", required=False)
-@click.option("--markdown", is_flag=True, help="Print the catalogue as the README's Markdown table.")
+@click.option("--markdown", is_flag=True,
+              help="Print the catalogue as the README's Markdown: severity policy, table, error behaviours.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="json: every rule (or the one named) with its options and rationale (docs/json.md).")
 @click.pass_context
@@ -408,8 +409,9 @@ def rules_command(ctx: click.Context, rule_id: str | None, markdown: bool, fmt: 
     import json
 
     from analyzer.registry import discover
-    from analyzer.report.catalogue import rules_table
+    from analyzer.report.catalogue import catalogue_markdown
     from analyzer.report.findings import rules_document
+    from analyzer.rule import SEVERITY_POLICY
     with _errors(ctx.obj["debug"]):
         registry = discover()
         chosen = [registry.get(rule_id)] if rule_id else list(registry.rules)
@@ -417,7 +419,7 @@ def rules_command(ctx: click.Context, rule_id: str | None, markdown: bool, fmt: 
             click.echo(json.dumps(rules_document(chosen), indent=2, ensure_ascii=False))
             return
         if markdown:
-            click.echo(rules_table(registry))
+            click.echo(catalogue_markdown(registry))
             return
         if rule_id is None:
             for r in registry.rules:
@@ -429,6 +431,7 @@ def rules_command(ctx: click.Context, rule_id: str | None, markdown: bool, fmt: 
         click.echo(f"{r.id} {r.name} ({r.severity.value}{', ' + r.stability if r.stability != 'stable' else ''})")
         click.echo(r.title)
         click.echo(f"Fix: {r.fix}")
+        click.echo(f"Severity {r.severity.value}: {SEVERITY_POLICY[r.severity.value]}")
         if r.options:  # set with [rules.ID] in dvsa.toml or --option ID.NAME=VALUE
             click.echo("Options:")
             for o in r.options:

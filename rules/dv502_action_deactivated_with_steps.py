@@ -40,6 +40,11 @@ def check(ctx: RuleContext):
     steps on its message (and the callers) in the same release, or replace the action with a
     Custom API first.
 
+    ## Severity
+    An error: importing the new version deactivates the message under the steps (Learn, "Use
+    Custom Process Actions with code": the message exists while the action is activated), so the
+    import fails on the steps or every call to the action fails afterwards.
+
     ## Known limitations
     Only steps in the analyzed solutions are seen; steps registered directly in the target
     environment are affected too.

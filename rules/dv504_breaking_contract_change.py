@@ -49,6 +49,11 @@ def check(ctx: RuleContext):
     An action that is Draft in OLD is not compared: its message did not exist while it was
     deactivated, so no caller can rely on its old contract.
 
+    ## Severity
+    An error: nothing fails at import, but every call written against the old contract fails at
+    run time (Learn, "Custom API tables": binding, bound table and function cannot be changed
+    once saved; parameters are identified by name).
+
     ## Known limitations
     Only callers in the analyzed solutions and their code (web resources, `--sources`) are listed;
     a call whose message name the code computes at run time is not counted. An action whose XAML body is missing on
