@@ -282,8 +282,8 @@ def _short(c: Component) -> str:
         return c.logical_name or c.name
     if isinstance(c, PluginType):
         return c.type_name or c.name
-    if isinstance(c, OtherComponent):  # often named by its id alone: say what it is
-        return f"{c.name} ({component_type_label(c.type_code)})"
+    if isinstance(c, OtherComponent):  # say what it is: "form 'Information' of table 'Project'", "default site map"
+        return c.display if c.noun else f"{c.name} ({component_type_label(c.type_code)})"
     return c.name
 
 

@@ -5,7 +5,6 @@ from analyzer.model import PluginType, Step
 from analyzer.rule import RuleContext, Severity, bounded, rule
 
 
-
 def _type_name(ctx: RuleContext, key: str) -> str:
     c = ctx.graph.component(key)
     return c.type_name if isinstance(c, PluginType) and c.type_name else ctx.graph.name(key)

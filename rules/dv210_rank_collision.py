@@ -5,7 +5,6 @@ from analyzer.platform import Mode
 from analyzer.rule import RuleContext, Severity, bounded, rule
 
 
-
 @rule(id="DV210", name="rank-collision", severity=Severity.NOTE,
       title="Synchronous plug-in steps on the same event share an execution order",
       fix="Give each synchronous step on the same message, table and stage its own Execution Order (rank).",

@@ -68,6 +68,6 @@ def check(ctx: RuleContext):
                 step,
                 f"{step.display} in {step.solution} (publisher {other}) is registered on {action.display}, which "
                 f"{action.solution} (publisher {owner}) ships with \"Allow custom processing step for other "
-                f"publishers\" off: the step registers but never runs, since only plug-ins of the action's publisher run "
-                f"on its message",
+                f"publishers\" off: the step registers but never runs, since only plug-ins of the action's "
+                f"publisher run on its message",
                 related=[action.key])
