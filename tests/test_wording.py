@@ -69,8 +69,9 @@ def test_diff_names_a_removed_site_map_and_form_as_the_portal_does(tmp_path):
         tmp_path / "new")))
     changes = diff_solutions([old], build_graph([old]), [new], build_graph([new]))
     shorts = {e.short for e in changes.removed}
-    assert {"default site map", "form 'Information' of table 'Project'", "dashboard 'Request Management'"} <= shorts
-    assert not any(short.startswith("'") or short.startswith(" (") for short in shorts)
+    # The report quotes each: 'default site map', 'Information (form of table Project)'.
+    assert {"default site map", "Information (form of table Project)", "Request Management (dashboard)"} <= shorts
+    assert not any(short.startswith(" (") or "'" in short for short in shorts)
 
 
 def rule_findings(rule_id: str, paths, previous=None):
