@@ -413,7 +413,8 @@ def baseline(ctx: click.Context, paths, output, config_path, rule_options) -> No
 
 @main.command("rules")
 @click.argument("rule_id", required=False)
-@click.option("--markdown", is_flag=True, help="Print the catalogue as the README's Markdown table.")
+@click.option("--markdown", is_flag=True,
+              help="Print the catalogue as the README's Markdown: severity policy, table, error behaviours.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="json: every rule (or the one named) with its options and rationale (docs/json.md).")
 @click.pass_context
@@ -422,7 +423,7 @@ def rules_command(ctx: click.Context, rule_id: str | None, markdown: bool, fmt: 
     import json
 
     from analyzer.registry import discover
-    from analyzer.report.catalogue import rules_table
+    from analyzer.report.catalogue import catalogue_markdown
     from analyzer.report.findings import rules_document
     with _errors(ctx.obj["debug"]):
         registry = discover()
@@ -434,7 +435,7 @@ def rules_command(ctx: click.Context, rule_id: str | None, markdown: bool, fmt: 
             _emit(json.dumps(rules_document([r] if r else registry.rules), indent=2, ensure_ascii=False) + "\n",
                   None, kind="json")
         elif markdown:
-            _emit(rules_table(registry) + "\n", None)
+            _emit(catalogue_markdown(registry) + "\n", None)
         elif r is None:
             _emit("".join(f"{r.id}  {r.name:<38} {r.severity.value:<8} {r.title}\n" for r in registry.rules), None)
         else:
@@ -442,9 +443,10 @@ def rules_command(ctx: click.Context, rule_id: str | None, markdown: bool, fmt: 
 
 
 def _explain(r) -> str:
-    """`dvsa rules ID`: the rule's header, fix, options and rationale."""
+    """`dvsa rules ID`: the rule's header, fix, severity promise, options and rationale."""
+    from analyzer.rule import SEVERITY_POLICY
     lines = [f"{r.id} {r.name} ({r.severity.value}{', ' + r.stability if r.stability != 'stable' else ''})",
-             r.title, f"Fix: {r.fix}"]
+             r.title, f"Fix: {r.fix}", f"Severity {r.severity.value}: {SEVERITY_POLICY[r.severity.value]}"]
     if r.options:  # set with [rules.ID] in dvsa.toml or --option ID.NAME=VALUE
         lines += ["Options:", *(f"  {o.describe()}" for o in r.options)]
     return "\n".join([*lines, "", r.rationale]) + "\n"

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from analyzer.contracts import Contract, Parameter, contract_of
 from analyzer.graph import DependencyGraph
 from analyzer.model import (
+    DEFAULT_SITE_MAP,
     Component,
     ConnectionReference,
     CustomApi,
@@ -287,8 +288,11 @@ def _short(c: Component) -> str:
         return c.logical_name or c.name
     if isinstance(c, PluginType):
         return c.type_name or c.name
-    if isinstance(c, OtherComponent):  # often named by its id alone: say what it is
-        return f"{c.name} ({component_type_label(c.type_code)})"
+    if isinstance(c, OtherComponent):  # say what it is: "Information (form of table Project)", "default site map"
+        if c.ident == DEFAULT_SITE_MAP:
+            return c.name
+        what = f"{c.noun} of table {c.parent}" if c.parent else (c.label or component_type_label(c.type_code))
+        return f"{c.name} ({what})"
     return c.name
 
 

@@ -1,4 +1,5 @@
-"""The README's generated parts: the rule table and the example output, so neither can drift.
+"""The README's generated parts: the rule catalogue (severity policy, table, what the platform does on each
+error) and the example output, so neither can drift.
 
 Regenerate with ``python -m analyzer.docs`` from the repository root. A development tool that sits
 above the CLI (it runs it for the example); nothing in the package imports it."""
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from analyzer.report.catalogue import rules_table
+from analyzer.report.catalogue import catalogue_markdown
 
 START, END = "<!-- rules:start -->", "<!-- rules:end -->"
 
@@ -47,7 +48,7 @@ def main() -> None:
 
     path = Path("README.md")
     readme = path.read_text(encoding="utf-8")
-    readme = replace_between(readme, START, END, rules_table(discover()))
+    readme = replace_between(readme, START, END, catalogue_markdown(discover()))
     output = CliRunner().invoke(cli, EXAMPLE_ARGS).output
     readme = replace_between(readme, EXAMPLE_START, EXAMPLE_END, example_block(output))
     path.write_text(readme, encoding="utf-8")

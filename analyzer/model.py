@@ -602,14 +602,27 @@ class OtherComponent(Component):
     # A site map (62) or model-driven app (80): the web resources it shows (site map Url / Icon / VectorIcon
     # "$webresource:…" or "/WebResources/…" names; an app's icon WebResourceId, as "id:<guid>"), lower-case
     web_resources: tuple[str, ...] = ()
+    parent: str = ""  # a form's or view's table, as the maker portal names it
+    label: str = ""  # what it is when its type code does not say: a dashboard is a form (60) of no table
+
+    @property
+    def noun(self) -> str | None:
+        """What the maker portal calls it ("form", "dashboard", "site map"), when dvsa knows."""
+        return self.label or _OTHER_NOUNS.get(self.type_code)
 
     @property
     def display(self) -> str:
-        noun = _OTHER_NOUNS.get(self.type_code)
-        return f"{noun} '{self.name}'" if noun else f"component '{self.name}' (type {self.type_code})"
+        if self.ident == DEFAULT_SITE_MAP:
+            return self.name
+        of = f" of table '{self.parent}'" if self.parent else ""
+        return f"{self.noun} '{self.name}'{of}" if self.noun else f"component '{self.name}' (type {self.type_code})"
 
 
+# The environment's own site map (Other/SiteMap.xml, <SiteMap> in customizations.xml): a root component of type 62
+# with neither id nor name.
+DEFAULT_SITE_MAP = f"{ComponentType.SITE_MAP.code}:default"
 _OTHER_NOUNS = {ComponentType.SITE_MAP.code: "site map", ComponentType.MODEL_DRIVEN_APP.code: "model-driven app",
+                ComponentType.SYSTEM_FORM.code: "form", ComponentType.SAVED_QUERY.code: "view",
                 "appaction": "app action"}
 
 

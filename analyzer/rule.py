@@ -31,6 +31,31 @@ class Severity(StrEnum):
         return {"error": 3, "warning": 2, "note": 1}[self.value]
 
 
+# What each severity promises (README "Rules", `dvsa rules ID`): the policy every rule's severity follows.
+SEVERITY_POLICY: dict[str, str] = {
+    "error": "the platform refuses or fails: an import, upgrade or delete is refused, or a call fails at run "
+             "time, whatever the data. Each error rule names that platform behaviour and cites the Microsoft "
+             "Learn page that documents it.",
+    "warning": "the platform accepts it, but it does not do what the files say (a step that never runs), or it "
+               "is a documented risk (performance, limits, a call a condition may or may not make) that a "
+               "person should judge. Gate on warnings with `--fail-on warning`.",
+    "note": "information: a fact worth knowing (what pins a component, a draft that is shipped); nothing is "
+            "wrong.",
+}
+
+MAX_LISTED = 10  # a message names at most this many components, then counts the rest
+
+
+def bounded(names: Iterable[str], sep: str = ", ", limit: int = MAX_LISTED) -> str:
+    """The first ``limit`` names joined by ``sep``, then "and N more": a finding about 2,000 components stays
+    one line. Every rule that names many components in a message goes through here; the finding's
+    ``related`` keys still list them all."""
+    names = list(names)
+    if len(names) <= limit:
+        return sep.join(names)
+    return f"{sep.join(names[:limit])} and {len(names) - limit:,} more"
+
+
 @dataclass(frozen=True, slots=True)
 class ComponentSummary:
     key: str

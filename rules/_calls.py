@@ -1,6 +1,6 @@
 """Wording shared by the call-graph rules (DV106 cycles, DV107 depth): a path through
-``DependencyGraph.call_graph()`` told in the words people use in the maker portal; and ``bounded``,
-how any rule lists many components in one message.
+``DependencyGraph.call_graph()`` told in the words people use in the maker portal (lists of many components
+are bounded by ``analyzer.rule.bounded``, as in every rule).
 
 No rule lives here; the registry finds none and skips the module.
 """
@@ -55,12 +55,3 @@ def describe(graph: DependencyGraph, path: list[str], vias: list[str], *, closes
         text += " again"
     return text
 
-
-MAX_LISTED = 10
-
-
-def bounded(names: list[str]) -> str:
-    """The first ``MAX_LISTED`` names, then a count: a finding about 2,000 components stays one line."""
-    if len(names) <= MAX_LISTED:
-        return ", ".join(names)
-    return f"{', '.join(names[:MAX_LISTED])} and {len(names) - MAX_LISTED:,} more"

@@ -25,6 +25,11 @@ def check(ctx: RuleContext):
     ## How to fix
     Activate the action before exporting, or remove the step from the solution.
 
+    ## Severity
+    An error: the import of the step fails, since the message it is registered on does not
+    exist while the action is Draft (Learn, "Use Custom Process Actions with code": the message
+    exists once the action is activated).
+
     ## References
     - https://learn.microsoft.com/power-apps/developer/data-platform/workflow-custom-actions
     - https://learn.microsoft.com/power-apps/maker/data-platform/create-actions

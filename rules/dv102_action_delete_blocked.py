@@ -1,5 +1,5 @@
 from analyzer.model import Workflow
-from analyzer.rule import RuleContext, Severity, rule
+from analyzer.rule import RuleContext, Severity, bounded, rule
 
 
 @rule(id="DV102", name="action-delete-blocked", severity=Severity.NOTE,
@@ -43,9 +43,8 @@ def check(ctx: RuleContext):
         ordered = ctx.graph.steps_on_definition(action.key)
         if not ordered:
             continue
-        names = "; ".join(
-            step.display + (f" [solution {step.solution}]" if step.solution != action.solution else "")
-            for step in ordered)
+        names = bounded([step.display + (f" [solution {step.solution}]" if step.solution != action.solution else "")
+                         for step in ordered], sep="; ")
         count = f"{len(ordered)} plug-in step{'s are' if len(ordered) != 1 else ' is'}"
         yield ctx.finding(
             action,

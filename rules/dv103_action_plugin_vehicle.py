@@ -1,5 +1,5 @@
 from analyzer.model import Workflow
-from analyzer.rule import RuleContext, Severity, rule
+from analyzer.rule import RuleContext, Severity, bounded, rule
 
 
 @rule(id="DV103", name="action-plugin-vehicle", severity=Severity.WARNING,
@@ -49,7 +49,7 @@ def check(ctx: RuleContext):
         ordered = ctx.graph.steps_on_definition(action.key)
         if not ordered:
             continue
-        names = "; ".join(step.display for step in ordered)
+        names = bounded([step.display for step in ordered], sep="; ")
         yield ctx.finding(
             action,
             f"{action.display} has no workflow steps of its own, while the "

@@ -1,7 +1,7 @@
 from analyzer.graph import USES_ACTIVITY
 from analyzer.model import PluginType, Workflow
 from analyzer.names import split_qualified_name
-from analyzer.rule import RuleContext, Severity, rule
+from analyzer.rule import RuleContext, Severity, bounded, rule
 
 
 @rule(id="DV104", name="custom-activity-in-action", severity=Severity.WARNING,
@@ -59,10 +59,12 @@ def check(ctx: RuleContext):
                 names.append(f"custom workflow activity {ctx.graph.name(key)} (not in the analyzed solutions)")
         if not names:  # unlinked: name them from the XAML
             names = [f"custom workflow activity {split_qualified_name(aqn)[0]}" for aqn in action.custom_activities]
+        # The same class shipped by two analyzed solutions is one plug-in type in an environment: named once.
+        names = list(dict.fromkeys(names))
         rollback = (", and with rollback enabled (IsTransacted) SQL Server timeouts apply to the whole action"
                     if action.is_transacted else "")
         yield ctx.finding(
             action,
-            f"{action.display} runs {'; '.join(names)} in its real-time workflow: a custom workflow activity "
+            f"{action.display} runs {bounded(names, sep='; ')} in its real-time workflow: a custom workflow activity "
             f"there runs in the sandbox and is stopped after two minutes{rollback}",
             related=keys)

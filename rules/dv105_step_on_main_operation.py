@@ -32,6 +32,11 @@ def check(ctx: RuleContext):
     in PostOperation (40). If the step is meant to implement a custom message, create a
     Custom API and set the plug-in type as its implementation.
 
+    ## Severity
+    An error: Learn ("Event framework", event execution pipeline) reserves stage 30 for the
+    platform's own operation, "for internal use only"; a step there is not a registration the
+    platform supports, and its import or its run fails depending on the platform's checks.
+
     ## Known limitations
     The stage choices of `sdkmessageprocessingstep` also list internal stages (5, 15, 25,
     35, 45, 55, 80, 90); they never appear in exports seen so far and are not checked here.

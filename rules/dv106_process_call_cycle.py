@@ -4,12 +4,12 @@ import networkx as nx
 
 from analyzer.model import Workflow
 from analyzer.platform import ProcessState
-from analyzer.rule import RuleContext, Severity, rule
+from analyzer.rule import RuleContext, Severity, bounded, rule
 
-from ._calls import bounded, describe
+from ._calls import describe
 
 
-@rule(id="DV106", name="process-call-cycle", severity=Severity.ERROR,
+@rule(id="DV106", name="process-call-cycle", severity=Severity.WARNING,
       title="Processes call each other in a cycle",
       fix="Break the cycle: remove one of the calls, or guard it with a condition that ends the recursion.",
       tags={"process", "action", "flow", "loop"})
@@ -42,6 +42,12 @@ def check(ctx: RuleContext):
     Remove the call that closes the loop, or make the recursion end by design (a condition
     on a field the chain sets, a flow trigger condition). Prefer one direction of calls
     between a set of processes.
+
+    ## Severity
+    A warning: the platform accepts every process in the cycle, and a run fails only when the
+    loop really repeats. Its depth check ends a synchronous chain that nests more than the
+    `Depth` limit allows, with an error that rolls the chain back; a condition on a field the
+    chain sets (which dvsa does not evaluate) may end the recursion first, by design.
 
     ## Known limitations
     Conditions inside XAML and flows are not evaluated, so a cycle that a condition breaks

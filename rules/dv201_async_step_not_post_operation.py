@@ -33,6 +33,10 @@ def check(ctx: RuleContext):
     If the logic can run after the operation, set the stage to PostOperation (40). If it must
     change or validate the data before it is saved, make the step synchronous instead.
 
+    ## Severity
+    An error: the platform refuses an asynchronous step in any stage but PostOperation
+    (Learn, "Register a plug-in", execution mode), so the import of the step fails.
+
     ## Known limitations
     Stage 50 (the deprecated CRM 4.0 post-operation stage) is a post-operation stage in which
     CRM 4.0 asynchronous plug-ins were registered; it is reported by DV207

@@ -53,6 +53,10 @@ def check(ctx: RuleContext):
     PostOperation). For Delete, use a pre image. For a post image, register the step in
     PostOperation. Remove images from steps on messages that have none.
 
+    ## Severity
+    An error: the platform refuses to register an image its message or stage cannot provide
+    (Learn, "Register a plug-in", define entity images), so the import fails on it.
+
     ## Known limitations
     The message is judged only when the step's `<SdkMessageId>` settles it: a built-in message
     id (for example Create, Update, Delete, Retrieve, Execute, SetState) or the message id of a

@@ -2,9 +2,7 @@ from collections import defaultdict
 
 from analyzer.graph import HANDLER
 from analyzer.model import PluginType, Step
-from analyzer.rule import RuleContext, Severity, rule
-
-from ._calls import bounded
+from analyzer.rule import RuleContext, Severity, bounded, rule
 
 
 def _type_name(ctx: RuleContext, key: str) -> str:
@@ -12,7 +10,7 @@ def _type_name(ctx: RuleContext, key: str) -> str:
     return c.type_name if isinstance(c, PluginType) and c.type_name else ctx.graph.name(key)
 
 
-@rule(id="DV204", name="duplicate-step", severity=Severity.ERROR,
+@rule(id="DV204", name="duplicate-step", severity=Severity.WARNING,
       title="Two plug-in steps register the same plug-in type for the same event",
       fix="Delete the extra step (in the source environment too) and keep one registration.",
       tags={"step", "performance"})
@@ -43,6 +41,12 @@ def check(ctx: RuleContext):
     ## How to fix
     Keep one step. Update an existing step instead of deleting and re-creating it, and never
     change step ids by hand.
+
+    ## Severity
+    A warning: the platform imports and runs both steps. Microsoft Learn describes duplicate
+    registrations as a performance problem (the plug-in runs more than once, and a synchronous
+    duplicate can hold locks), not as something the platform refuses; Solution Checker's
+    Critical rating is a recommendation, not a failure.
 
     ## Known limitations
     The message is compared by `<SdkMessageId>` (an exact identity, so no name guessing is

@@ -2,7 +2,12 @@ from analyzer.model import Step
 from analyzer.rule import RuleContext, Severity, rule
 
 _RETRIEVE_MESSAGES = ("Retrieve", "RetrieveMultiple")
-_ESCALATE = {Severity.NOTE: Severity.WARNING, Severity.WARNING: Severity.ERROR, Severity.ERROR: Severity.ERROR}
+
+# Notes are read by the timeline of most forms: that step is at least a warning, never raised to an error, since
+# nothing fails (a slower read is not a refused one). An error stays an error when the user configures it.
+def _annotation_severity(configured: Severity) -> Severity:
+    return configured if configured.rank >= Severity.WARNING.rank else Severity.WARNING
+
 
 
 @rule(id="DV206", name="step-on-retrieve", severity=Severity.WARNING,
@@ -13,8 +18,8 @@ _ESCALATE = {Severity.NOTE: Severity.WARNING, Severity.WARNING: Severity.ERROR, 
 def check(ctx: RuleContext):
     """## What it does
     Finds plug-in steps on the `Retrieve` or `RetrieveMultiple` message. A step on
-    `RetrieveMultiple` of `annotation` (notes) is reported one severity level higher than the
-    rule's configured severity (by default: error instead of warning).
+    `RetrieveMultiple` of `annotation` (notes) is reported at least as a warning, even when the
+    rule is configured as a note.
 
     ## Why is this bad?
     Retrieve and RetrieveMultiple run for every form load, view, subgrid, lookup, search and
@@ -31,6 +36,12 @@ def check(ctx: RuleContext):
     really needed (for example to add query conditions), return as early as possible when it
     has nothing to do, avoid calls to external services, and register it on specific tables
     only.
+
+    ## Severity
+    A warning: the platform registers and runs such steps; Microsoft Learn warns of slower reads
+    everywhere, not of a failure. Solution Checker rates the notes case higher (High against
+    Medium), which is why it is never lowered to a note; it is not raised to an error, because
+    nothing is refused.
 
     ## Known limitations
     Only steps whose `<SdkMessageId>` is the built-in Retrieve or RetrieveMultiple id are judged;
@@ -53,7 +64,7 @@ def check(ctx: RuleContext):
                 step,
                 f"{step.display} is registered on RetrieveMultiple of annotation: it runs every time notes are "
                 f"queried, including the timeline of every form that shows notes",
-                related=related, severity=_ESCALATE[Severity(ctx.severity)])
+                related=related, severity=_annotation_severity(Severity(ctx.severity)))
             continue
         rows = f"{table} rows" if table else "rows of any table"
         what = (f"every time a row of {table or 'any table'} is read" if message == "Retrieve"

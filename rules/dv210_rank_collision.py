@@ -2,9 +2,7 @@ from collections import defaultdict
 
 from analyzer.model import Step
 from analyzer.platform import Mode
-from analyzer.rule import RuleContext, Severity, rule
-
-from ._calls import bounded
+from analyzer.rule import RuleContext, Severity, bounded, rule
 
 
 @rule(id="DV210", name="rank-collision", severity=Severity.NOTE,

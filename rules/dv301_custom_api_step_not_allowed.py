@@ -31,6 +31,10 @@ def check(ctx: RuleContext):
     it. If other code really must change the operation synchronously, the Custom API has to be
     deleted and re-created with Allowed Custom Processing Step Type 2 (Sync and Async).
 
+    ## Severity
+    An error: the platform refuses a step the Custom API's Allowed Custom Processing Step Type
+    forbids (Learn, "Custom API tables"), so the import of the solution carrying it fails.
+
     ## Known limitations
     A step names its message only by `<SdkMessageId>`, and the id of the message a Custom API
     creates is not in the export (customapi.xml has no message id). The step is therefore matched

@@ -26,6 +26,10 @@ def check(ctx: RuleContext):
     be an action: Is Function can't be changed after the Custom API is saved, so delete and
     re-create it with `<isfunction>0</isfunction>`.
 
+    ## Severity
+    An error: a function must return something (Learn, "Create and use custom APIs", when to
+    create a function); without a response property every call fails with 404 Not Found.
+
     ## References
     - https://learn.microsoft.com/power-apps/developer/data-platform/custom-api#when-to-create-a-function
       ("Functions must return some data. You must include at least one response property for the

@@ -27,6 +27,11 @@ def check(ctx: RuleContext):
     `<workflowsdkstepenabled>0</workflowsdkstepenabled>`. Neither column can be changed after
     the Custom API is saved.
 
+    ## Severity
+    An error: only an action can be enabled for workflow (Learn, "Create and use custom APIs",
+    use a custom API in a workflow), so the definition is one the platform does not accept, and
+    both columns being fixed once saved, it cannot be corrected in the target: the import fails.
+
     ## References
     - https://learn.microsoft.com/power-apps/developer/data-platform/custom-api#use-a-custom-api-in-a-workflow
       ("The custom API can't be a function. Is Function must be false.")

@@ -28,6 +28,11 @@ def check(ctx: RuleContext):
     the operation does not apply to one table, make it Global (`<bindingtype>0</bindingtype>`) and
     pass what it needs as request parameters.
 
+    ## Severity
+    An error: a bound Custom API without its table has nothing to bind to (Learn, "Custom API
+    tables", Bound Entity Logical Name), so no call can reach it and every call fails; binding
+    type and bound entity cannot be changed once saved.
+
     ## References
     - https://learn.microsoft.com/power-apps/developer/data-platform/custom-api-tables#custom-api-table-columns
       (Bound Entity Logical Name: "The logical name of the table bound to the custom API if it is

@@ -31,11 +31,15 @@ def check(ctx: RuleContext):
     Remove the `<isoptional>` element from the response property. A caller always receives every
     response property (with the type's default value when the plug-in sets none).
 
+    ## Severity
+    An error: the Custom API Response Property table has no Is Optional column (Learn, "Custom
+    API tables"), so the import of the response property fails.
+
     ## References
+    - https://learn.microsoft.com/power-apps/developer/data-platform/custom-api-tables#customapiresponseproperty-table-columns
     - https://learn.microsoft.com/power-apps/developer/data-platform/create-custom-api-solution
       ("isoptional is not valid for a response property and will cause an error when you try to
       import the solution")
-    - https://learn.microsoft.com/power-apps/developer/data-platform/custom-api-tables#customapiresponseproperty-table-columns
     - https://learn.microsoft.com/power-apps/developer/data-platform/reference/entities/customapiresponseproperty
       (no IsOptional column)
     """

@@ -2,7 +2,7 @@ from analyzer.model import CustomApi
 from analyzer.rule import Option, RuleContext, Severity, rule
 
 
-@rule(id="DV306", name="custom-api-prefix", severity=Severity.ERROR,
+@rule(id="DV306", name="custom-api-prefix", severity=Severity.WARNING,
       title="Custom API unique name without the solution publisher's customization prefix",
       fix="Re-create the Custom API with a unique name that starts with the publisher's prefix and an underscore.",
       tags={"custom-api", "naming"},
@@ -29,6 +29,12 @@ def check(ctx: RuleContext):
     Create the Custom API in a solution of your publisher, so the tools put the prefix in front of
     the unique name (`contoso_CalculateDiscount`), move the plug-in, parameters and callers to the
     new name, and delete the old Custom API.
+
+    ## Severity
+    A warning: the platform imports such a Custom API and runs it. Microsoft's own sample
+    `ExportDataUsingFetchXmlToAnnotation` (publisher prefix `cr81c`) ships
+    `sample_ExportDataUsingFetchXmlToAnnotation` and imports fine; Learn states the prefix as a
+    rule for makers creating the API, not as a check the import makes.
 
     ## Options
     - `other-prefixes` (default `["msdyn"]`): prefixes accepted besides the publisher's, with or

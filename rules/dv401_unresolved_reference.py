@@ -136,6 +136,11 @@ def check(ctx: RuleContext):
     a base solution, analyze both together (`dvsa check base.zip app.zip`) and let the
     dependency be declared at export; or correct the name.
 
+    ## Severity
+    An error: the import fails when a required component is neither in the solution nor in the
+    target environment (Learn, "Dependency tracking for solution components"); a flow's action
+    name is not tracked, and the flow fails when it runs.
+
     ## Options
     - `trusted-prefixes` (list, default `["msdyn", "mspp", "adx"]`): publisher prefixes of
       Microsoft first-party apps (Dynamics 365, Power Pages) whose messages are expected to

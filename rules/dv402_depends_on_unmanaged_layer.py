@@ -10,6 +10,28 @@ _WORDS = {ComponentType.ENTITY: "table", ComponentType.ATTRIBUTE: "column", Comp
           ComponentType.WEB_RESOURCE: "web resource"}
 _OF_TABLE = {ComponentType.ATTRIBUTE, ComponentType.SAVED_QUERY, ComponentType.SYSTEM_FORM}
 
+# Columns the platform creates with a table (ownership, audit and state columns; the currency pair with its first
+# currency column): they exist wherever the table does, whichever layer a customization of them sits in.
+_WITH_THE_TABLE = frozenset({
+    "ownerid", "owninguser", "owningteam", "owningbusinessunit", "organizationid", "createdby", "createdon",
+    "createdonbehalfby", "modifiedby", "modifiedon", "modifiedonbehalfby", "statecode", "statuscode",
+    "versionnumber", "importsequencenumber", "overriddencreatedon", "timezoneruleversionnumber",
+    "utcconversiontimezonecode", "transactioncurrencyid", "exchangerate"})
+
+
+def _managed_tables(solution: Solution) -> set[str]:
+    """Tables the solution's MissingDependencies require from a named (managed) solution, by schema name."""
+    return {(md.required.schema_name or "").lower() for md in solution.missing_dependencies
+            if ComponentType.parse(md.required.type) == ComponentType.ENTITY
+            and (md.required.solution or "").strip().lower() not in ("", "active")}
+
+
+def comes_with_table(node: DependencyNode, managed_tables: set[str]) -> bool:
+    """A column the platform creates with its table, of a table a managed solution provides."""
+    return (ComponentType.parse(node.type) == ComponentType.ATTRIBUTE
+            and (node.schema_name or "").lower() in _WITH_THE_TABLE
+            and (node.parent_schema_name or "").lower() in managed_tables)
+
 
 def type_label(node: DependencyNode) -> str:
     return component_type_label(node.type)
@@ -128,6 +150,18 @@ def check(ctx: RuleContext):
     first, and export again. If it is no longer needed, remove its use from the dependent
     component.
 
+    ## Columns that come with their table
+    A column the platform creates with every table of its kind (`ownerid` and the other
+    ownership columns, `createdon`, `statecode`, … and the `transactioncurrencyid` /
+    `exchangerate` pair a table gets with its first currency column) is not reported when the
+    same MissingDependencies require its table from a managed solution (#24's P2C solutions:
+    table `msdyn_project` from `ProjectService (1.2.0.0)`, its `ownerid` from `Active`). Such a
+    column belongs to the table, which the managed solution creates; `Active` only says that
+    the source environment holds an unmanaged customization of it (a changed label). Learn's
+    rule is that an import fails when a required component is neither in the solution "nor
+    exists in the target environment": wherever the managed solution is installed, the column
+    exists, so nothing fails and there is nothing to fix.
+
     ## Known limitations
     When the required component ships in another solution analyzed alongside (for example a
     custom connector kept in its own solution, `dvsa check app/ connectors/`), the finding is
@@ -150,9 +184,10 @@ def check(ctx: RuleContext):
     graph = ctx.graph
     shipped = Shipped(ctx.solutions)
     for solution in ctx.solutions:
+        managed_tables = _managed_tables(solution)
         for md in solution.missing_dependencies:
             required, dependent = md.required, md.dependent
-            if (required.solution or "").strip().lower() != "active":
+            if (required.solution or "").strip().lower() != "active" or comes_with_table(required, managed_tables):
                 continue
             if any(graph.component(k) is not None for k in candidate_keys(required)) or shipped.ships(required):
                 continue  # it now ships in an analyzed solution

@@ -87,6 +87,11 @@ def check(ctx: RuleContext):
     Restore the component file from source control or export the solution again and unpack
     it. If the component was removed on purpose, remove its `RootComponent` entry too.
 
+    ## Severity
+    An error: the import fails on a root component whose definition the package does not hold,
+    or skips it (Learn, "SolutionPackager tool": packing needs every file the manifest names);
+    what depends on it then fails in the target.
+
     ## Known limitations
     Tables are listed with `behavior` 1 ("do not include subcomponents") or 2 ("include as
     shell only") when only some of their parts are shipped; the export still writes an
@@ -95,10 +100,10 @@ def check(ctx: RuleContext):
     matched (the package names tables, it does not give their ids) and is skipped.
 
     ## References
+    - https://learn.microsoft.com/power-platform/alm/solution-packager-tool
     - https://learn.microsoft.com/power-apps/developer/data-platform/reference/entities/solutioncomponent
       (component types; root component behaviors 0 "Include Subcomponents", 1 "Do not include
       subcomponents", 2 "Include As Shell Only")
-    - https://learn.microsoft.com/power-platform/alm/solution-packager-tool
     """
     for solution in ctx.solutions:
         defined = _index(solution)

@@ -70,6 +70,11 @@ def check(ctx: RuleContext):
     elsewhere and mapped in at pack time, run dvsa with the same mapping file (`--map`), or
     add a mapping directive for it.
 
+    ## Severity
+    An error: packing with SolutionPackager (Learn, "SolutionPackager tool") fails on the
+    missing file, and importing the zip fails or imports a process with no definition and an
+    assembly with no code.
+
     ## Known limitations
     In an unpacked folder a web resource's `<FileName>` keeps the zip entry name while pac
     writes the content next to its `.data.xml`; the reader looks for that sibling file there.

@@ -28,11 +28,15 @@ def check(ctx: RuleContext):
     Delete the copy, or give it the id it was meant to have. If both definitions differ, decide
     which one is right before deleting: the analyzer read the first one.
 
+    ## Severity
+    An error: a component id is the primary key of the row the import writes (Learn,
+    "solutioncomponent table"); two definitions of one id fail the import or lose one of them.
+
     ## References
-    - https://learn.microsoft.com/power-platform/alm/solution-packager-tool (one file per component
-      in the unpacked folder; pack maps each back to a single component)
     - https://learn.microsoft.com/power-apps/developer/data-platform/reference/entities/solutioncomponent
       (a solution component is identified by its object id and component type)
+    - https://learn.microsoft.com/power-platform/alm/solution-packager-tool (one file per component
+      in the unpacked folder; pack maps each back to a single component)
     """
     for solution in ctx.solutions:
         for key, where in sorted(solution.duplicates, key=lambda d: (d[0], str(d[1]))):

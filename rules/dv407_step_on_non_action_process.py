@@ -27,6 +27,10 @@ def check(ctx: RuleContext):
     Re-register the step on the intended message with the Plug-in Registration Tool (or fix the
     id in the step's XML to the action's `<SdkMessageId>`), then export again.
 
+    ## Severity
+    An error: the step's message does not exist, so the import of the step fails (Learn,
+    "SdkMessageProcessingStep table": a step is registered on an SDK message).
+
     ## References
     - https://learn.microsoft.com/power-apps/developer/data-platform/reference/entities/sdkmessageprocessingstep
       (SdkMessageId: the SDK message the step is registered on)

@@ -124,6 +124,11 @@ def check(ctx: RuleContext):
     does not track them, so the upgrade succeeds and the call fails at run time. DV601 reports
     those, naming the version that still defined the message.
 
+    ## Severity
+    An error: an upgrade deletes what the new version no longer contains, and the platform
+    refuses to delete a component others depend on (Learn, "Update solutions" and "Use Custom
+    Process Actions with code": a step on an action prevents deleting it), so the upgrade fails.
+
     ## Known limitations
     Only the analyzed solutions are seen: give the solutions that extend this one with
     `--with PATH`. A need NEW's export declares as a MissingDependency, and a plug-in type a

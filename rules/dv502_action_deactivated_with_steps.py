@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from analyzer.graph import DEFINED_BY
 from analyzer.model import Workflow
-from analyzer.rule import RuleContext, Severity, rule
+from analyzer.rule import RuleContext, Severity, bounded, rule
 
 
 def was_active_action(ctx: RuleContext, action: Workflow) -> bool:
@@ -40,6 +40,11 @@ def check(ctx: RuleContext):
     steps on its message (and the callers) in the same release, or replace the action with a
     Custom API first.
 
+    ## Severity
+    An error: importing the new version deactivates the message under the steps (Learn, "Use
+    Custom Process Actions with code": the message exists while the action is activated), so the
+    import fails on the steps or every call to the action fails afterwards.
+
     ## Known limitations
     Only steps in the analyzed solutions are seen; steps registered directly in the target
     environment are affected too.
@@ -56,8 +61,8 @@ def check(ctx: RuleContext):
         steps = ctx.graph.steps_on_definition(action.key)
         if not steps:
             continue
-        names = "; ".join(step.display + (f" [solution {step.solution}]" if step.solution != action.solution else "")
-                          for step in steps)
+        names = bounded([step.display + (f" [solution {step.solution}]" if step.solution != action.solution else "")
+                         for step in steps], sep="; ")
         count = f"{len(steps)} plug-in step{'s are' if len(steps) != 1 else ' is'}"
         them = "them" if len(steps) != 1 else "it"
         messages = ctx.graph.dependents(action.key, [DEFINED_BY])

@@ -4,7 +4,7 @@ from analyzer.contracts import Contract, breaking_changes, contract_of
 from analyzer.graph import CALLS, DEFINED_BY, INVOKES, REGISTERED_ON, TRIGGERED_BY, DependencyGraph
 from analyzer.model import Component, Step, Workflow
 from analyzer.platform import ProcessState
-from analyzer.rule import RuleContext, Severity, rule
+from analyzer.rule import RuleContext, Severity, bounded, rule
 
 # Edges from something that sends a message (flow, XAML process) or runs on it (plug-in step, flow trigger).
 _CALLER_EDGES = (CALLS, INVOKES, TRIGGERED_BY, REGISTERED_ON)
@@ -23,7 +23,8 @@ def check(ctx: RuleContext):
     collection, or another bound table), a Custom API that became a function or stopped being
     one, an input removed, retyped or made required, a new required input, an output removed or
     retyped. It lists the cloud flows, workflows and plug-in steps in the analyzed solutions that
-    call the message, are triggered by it or are registered on it.
+    call the message, are triggered by it or are registered on it, and the scripts (web resources)
+    and `--sources` files whose code calls it (the first 10 of each, then a count).
 
     ## Why is this bad?
     A message's name is its identity: flows, scripts, plug-ins and integrations call it by name
@@ -48,8 +49,14 @@ def check(ctx: RuleContext):
     An action that is Draft in OLD is not compared: its message did not exist while it was
     deactivated, so no caller can rely on its old contract.
 
+    ## Severity
+    An error: nothing fails at import, but every call written against the old contract fails at
+    run time (Learn, "Custom API tables": binding, bound table and function cannot be changed
+    once saved; parameters are identified by name).
+
     ## Known limitations
-    Only callers in the analyzed solutions are listed. An action whose XAML body is missing on
+    Only callers in the analyzed solutions and their code (web resources, `--sources`) are listed;
+    a call whose message name the code computes at run time is not counted. An action whose XAML body is missing on
     either side has unknown arguments: only its binding is compared. An action's argument that is
     renamed shows as one input removed and one added. Case is ignored in names.
 
@@ -74,11 +81,12 @@ def check(ctx: RuleContext):
         if not changes:
             continue
         callers = _callers(ctx.graph, component)
+        in_code = _code_callers(ctx.graph, component)
         yield ctx.finding(
             component,
             f"{component.display} keeps its name but breaks callers of the previous version: "
-            f"{'; '.join(changes)}; {_callers_text(callers, component)}",
-            related=[c.key for c in callers])
+            f"{'; '.join(changes)}; {_callers_text(callers, in_code, component)}",
+            related=[c.key for c in callers] + [key for key in in_code if ctx.graph.component(key) is not None])
 
 
 def _contracts(solutions) -> dict[str, Contract]:
@@ -103,9 +111,24 @@ def _callers(graph: DependencyGraph, definition: Component) -> list[Component]:
     return [c for c in found if isinstance(c, (Workflow, Step))]
 
 
-def _callers_text(callers: list[Component], definition: Component) -> str:
-    if not callers:
-        return "nothing in the analyzed solutions calls or handles it (callers elsewhere still send the old request)"
-    names = ", ".join(c.display + (f" [solution {c.solution}]" if c.solution != definition.solution else "")
-                      for c in callers)
-    return f"called or handled by {names}"
+def _code_callers(graph: DependencyGraph, definition: Component) -> dict[str, str]:
+    """The scripts and source files whose code calls the message, by node key, each told with the line of its
+    first call (``graph.code_calls``, what `dvsa inventory` lists as callers)."""
+    found: dict[str, str] = {}
+    for message in graph.dependents(definition.key, [DEFINED_BY]):
+        for caller, call, _ref in graph.code_calls(message):
+            if caller not in found:
+                component = graph.component(caller)
+                name = component.display if component is not None else f"source file {graph.name(caller)}"
+                found[caller] = name + (f" (line {call.source.line})" if call.source.line else "")
+    return found
+
+
+def _callers_text(callers: list[Component], in_code: dict[str, str], definition: Component) -> str:
+    if not callers and not in_code:
+        return ("nothing in the analyzed solutions or their code calls or handles it (callers elsewhere still "
+                "send the old request)")
+    names = [c.display + (f" [solution {c.solution}]" if c.solution != definition.solution else "") for c in callers]
+    told = [f"called or handled by {bounded(names)}"] if names else []
+    told += [f"called in code by {bounded(list(in_code.values()))}"] if in_code else []
+    return "; ".join(told)

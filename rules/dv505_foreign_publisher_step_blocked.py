@@ -17,9 +17,10 @@ def check(ctx: RuleContext):
 
     ## Why is this bad?
     The setting exists so that the action's publisher can keep other publishers' plug-ins off
-    its message. A step another publisher registers there goes against what the action's owner
-    declared: expect the registration (and so the import of the solution that carries the
-    step) to be refused, or the step to break when the owner relies on the setting.
+    its message. Microsoft Learn says what happens when it is off: "only plug-ins from the same
+    solution publisher will run when a plug-in step is registered for the message". The step
+    of another publisher registers and imports without complaint, and then never runs: its
+    logic is silently skipped every time the action is called.
 
     ## Example
     ContosoCore (publisher `contoso`) ships action `contoso_Approve` with
@@ -31,19 +32,24 @@ def check(ctx: RuleContext):
     custom processing steps from other publishers and export the action again. If the logic
     belongs to the add-on, consider a message of its own (a Custom API) that it calls instead.
 
+    ## Severity
+    A warning: nothing is refused and no call fails (the platform imports the step and the call
+    to the action succeeds), but the step does not do what the package says it does.
+
     ## Known limitations
     Only steps whose solution is analyzed with the action's solution are judged
     (`dvsa check core/ addon/`), since a step's publisher is its solution's. Publishers are
     compared by unique name. An action whose export does not write the element (older
     exports) is not judged; in the corpus, the newer exports write it, always as 1.
-    Microsoft Learn lists `IsCustomProcessingStepAllowedForOtherPublishers` as a column of the
-    Process (workflow) table but does not document what the platform does with a step that
-    breaks it, so this is a warning, not an error.
     Custom APIs are left to DV301: Learn describes their Allowed Custom Processing Step Type
     (0 None, 1 Async Only, 2 Sync and Async) as controlling whether other plug-ins can be
     registered at all, whatever their publisher, and DV301 already reports a step it forbids.
 
     ## References
+    - https://learn.microsoft.com/power-apps/developer/data-platform/custom-actions#compare-custom-process-action-and-custom-api
+      ("Block Extension by other plug-ins": with IsCustomProcessingStepAllowedForOtherPublishers
+      `false`, "only plug-ins from the same solution publisher will run when a plug-in step is
+      registered for the message")
     - https://learn.microsoft.com/power-apps/developer/data-platform/reference/entities/workflow
       (Process table: writable column IsCustomProcessingStepAllowedForOtherPublishers)
     - https://learn.microsoft.com/power-apps/developer/data-platform/custom-api-tables#custom-api-table-columns
@@ -62,5 +68,6 @@ def check(ctx: RuleContext):
                 step,
                 f"{step.display} in {step.solution} (publisher {other}) is registered on {action.display}, which "
                 f"{action.solution} (publisher {owner}) ships with \"Allow custom processing step for other "
-                f"publishers\" off: the action's owner keeps other publishers' steps off its message",
+                f"publishers\" off: the step registers but never runs, since only plug-ins of the action's "
+                f"publisher run on its message",
                 related=[action.key])

@@ -43,6 +43,11 @@ def check(ctx: RuleContext):
     closes the cycle) into the solution that needs it, or split the shared components into a
     base solution both are imported after. `dvsa order` then prints the order.
 
+    ## Severity
+    An error: every import order fails on one of the requirements, since an import fails when a
+    required component is neither in the solution nor in the target (Learn, "Dependency tracking
+    for solution components").
+
     ## Known limitations
     Only the solutions given together are judged (`dvsa check a/ b/`); a single solution has no
     cycle. A component shipped by several analyzed solutions counts as needing each of them

@@ -7,8 +7,6 @@ from analyzer.rule import RuleContext, Severity, rule
 from ._versions import solution_pairs
 from .dv402_depends_on_unmanaged_layer import solution_summary
 
-# A pac "Both" folder (Managed 2) packs into either kind, so it is neither side of a switch.
-_KINDS = {Managed.UNMANAGED, Managed.MANAGED}
 _EXPORTS = {"zip", "extracted"}  # layouts of what an export ships; "unpacked" is a source folder
 
 
@@ -18,33 +16,42 @@ def same_family(old: Solution, new: Solution) -> bool:
     return (old.layout in _EXPORTS) == (new.layout in _EXPORTS)
 
 
-@rule(id="DV507", name="managed-unmanaged-switch", severity=Severity.WARNING,
-      title="A solution is managed in one version and unmanaged in the other",
-      fix="Ship every release of a solution to an environment as the same kind (managed for test and production); "
-          "to switch, uninstall the installed copy first.",
+@rule(id="DV507", name="managed-unmanaged-switch", severity=Severity.ERROR,
+      title="A solution released managed is unmanaged in the new version",
+      fix="Export or pack the new version as managed, like the release it updates; to switch an environment to "
+          "unmanaged, uninstall the managed copy first.",
       tags={"lifecycle", "managed", "import", "alm"})
 def check(ctx: RuleContext):
     """## What it does
     In `dvsa diff`, compares solution.xml `<Managed>` of each solution in NEW with the same
-    solution (by unique name) in OLD, and reports NEW when one is managed (1) and the other
-    unmanaged (0).
+    solution (by unique name) in OLD, and reports NEW when OLD is managed (1) and NEW unmanaged
+    (0).
 
     ## Why is this bad?
-    An environment holds a solution either as managed or as unmanaged, never both. Dataverse
-    updates an installed solution only with a package of the same kind: importing the managed
-    package over the unmanaged one (or the reverse) is refused until the installed copy is
-    uninstalled, and uninstalling a managed solution deletes its components and their data.
-    A pipeline that exported the wrong kind, or a source folder packed with another
-    `--packagetype`, usually causes it.
+    An environment holds a solution either as managed or as unmanaged, never both. Importing
+    an unmanaged package over the installed managed solution is refused
+    (`ImportSolutionUnmanagedToManagedMismatch`: "Import can only update solutions when the
+    modes match. Uninstall the current solution and try again."), and uninstalling a managed
+    solution deletes its components and their data. A pipeline that exported the wrong kind,
+    or a source folder packed with another `--packagetype`, usually causes it.
+
+    The other direction is not reported: importing a managed package over an unmanaged one
+    converts the unmanaged components to managed, which is how Microsoft's ALM guidance moves
+    an environment to managed solutions (`ImportSolutionRequest.ConvertToManaged` is obsolete
+    because the platform now always does it).
 
     ## Example
     OLD `ContosoApprovals` 1.4.0.0 has `<Managed>1</Managed>` (the release in production) and NEW
     1.5.0.0 has `<Managed>0</Managed>`.
 
     ## How to fix
-    Export or pack NEW as the same kind as the release it updates (`pac solution pack
-    --packagetype Managed`). Moving an environment from unmanaged to managed is a planned step:
-    follow Microsoft's guidance for it instead of importing over the installed copy.
+    Export or pack NEW as managed, like the release it updates (`pac solution pack
+    --packagetype Managed`).
+
+    ## Severity
+    An error: the import into an environment where OLD is installed is refused. Microsoft Learn
+    lists the refusal among the Dataverse web service errors; the reverse direction is a
+    documented conversion, not a failure.
 
     ## Known limitations
     A folder unpacked with `--packagetype Both` has `<Managed>2</Managed>`: it packs into
@@ -54,13 +61,20 @@ def check(ctx: RuleContext):
     managed), not a switch.
 
     ## References
-    - https://learn.microsoft.com/power-platform/alm/solution-concepts-alm
+    - https://learn.microsoft.com/power-apps/developer/data-platform/org-service/web-service-error-codes
+      (`ImportSolutionUnmanagedToManagedMismatch`: "The solution is already installed on this
+      system as a managed solution and the package supplied is attempting to install it in
+      unmanaged mode")
+    - https://learn.microsoft.com/dotnet/api/microsoft.crm.sdk.messages.importsolutionrequest.converttomanaged
+      ("When a managed solution is imported, the platform will automatically convert to managed
+      any unmanaged components included in the solution of the target environment")
     - https://learn.microsoft.com/power-platform/alm/move-from-unmanaged-managed-alm
+      (import a managed solution "to convert the unmanaged common components to managed")
     """
     for old, new in solution_pairs(ctx):
-        if old.managed in _KINDS and new.managed in _KINDS and old.managed != new.managed and same_family(old, new):
+        if old.managed == Managed.MANAGED and new.managed == Managed.UNMANAGED and same_family(old, new):
             yield ctx.finding(
                 solution_summary(new),
-                f"solution {new.unique_name} is {Managed(new.managed).label} in the new package "
-                f"({new.version}) and {Managed(old.managed).label} in the old one ({old.version}): an environment "
-                f"with the old one installed refuses to update it with a package of the other kind")
+                f"solution {new.unique_name} is unmanaged in the new package ({new.version}) and managed in the "
+                f"old one ({old.version}): an environment with the old one installed refuses to import the new "
+                f"one (the modes must match) until the managed solution, and with it its data, is uninstalled")

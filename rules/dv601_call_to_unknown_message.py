@@ -40,6 +40,11 @@ def check(ctx: RuleContext):
     Correct the name in the code, or add the missing definition (or the solution that holds
     it) to the analysis.
 
+    ## Severity
+    An error: the call fails at run time ("Resource not found for the segment", "Request not
+    supported"), since the platform does not track calls in code (Learn, "execute (Client API
+    reference)" and "Use Web API actions").
+
     ## Options
     - `trusted-prefixes` (list, default `["msdyn", "mspp", "adx"]`): publisher prefixes of
       Microsoft first-party apps (as for DV401); calls to their messages are not reported.

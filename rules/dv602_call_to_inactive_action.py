@@ -25,6 +25,10 @@ def check(ctx: RuleContext):
     ## How to fix
     Activate the action before exporting the solution, or remove the call.
 
+    ## Severity
+    An error: every call to the action fails at run time, since its message does not exist while
+    it is Draft (Learn, "Use Custom Process Actions with code").
+
     ## References
     - https://learn.microsoft.com/power-apps/developer/data-platform/workflow-custom-actions
     """

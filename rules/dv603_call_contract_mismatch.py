@@ -32,6 +32,10 @@ def check(ctx: RuleContext):
     Change the call to the contract `dvsa inventory` shows under "Message contracts", or change
     the definition and its callers in one release.
 
+    ## Severity
+    An error: the call fails at run time with an unresolved or unknown parameter (Learn, "execute
+    (Client API reference)"); the import does not check calls in code.
+
     ## Known limitations
     Only what the code states is compared. A body counts as known when every property is: an
     object literal plus the properties the same function assigns to its variable before the

@@ -265,12 +265,14 @@ def test_dv504_names_changes_and_callers():
     by_key = {f.component.key: f for f in result.findings}
     check = by_key["workflow:a5040000-0000-4000-8000-000000000001"]
     assert "output Status (Picklist) removed" in check.message
-    # The flow calls it (PerformUnboundAction contoso_CheckStatus); the step's SdkMessageId is the action's.
+    # The flow calls it (PerformUnboundAction contoso_CheckStatus); the step's SdkMessageId is the action's; the
+    # script contoso_/scripts/status.js executes it.
     assert set(check.related) == {"workflow:f5040000-0000-4000-8000-000000000001",
-                                  "step:d5040000-0000-4000-8000-000000000001"}
+                                  "step:d5040000-0000-4000-8000-000000000001",
+                                  "web_resource:b5040000-0000-4000-8000-000000000001"}
     assert "step 'Post Check Status' (PostOperation, sync)" in check.message
     assert by_key["custom_api:contoso_quote"].related == ("workflow:f5040000-0000-4000-8000-000000000002",)
-    assert "nothing in the analyzed solutions calls" in by_key["custom_api:contoso_getsummary"].message
+    assert "nothing in the analyzed solutions or their code calls" in by_key["custom_api:contoso_getsummary"].message
 
 
 def test_dv504_action_turned_custom_api_with_same_contract_is_clean(tmp_path):
@@ -322,5 +324,5 @@ def test_dv504_action_draft_in_old_version_is_not_compared(tmp_path):
     assert _dv504(_package(check(0, reason)).write_folder(tmp_path / "draft"), new).findings == []
     activated = _dv504(_package(check(1, reason)).write_folder(tmp_path / "active"), new).findings
     assert [f.message.split(": ", 1)[1] for f in activated] == [
-        "input Reason (String) removed; nothing in the analyzed solutions calls or handles it "
+        "input Reason (String) removed; nothing in the analyzed solutions or their code calls or handles it "
         "(callers elsewhere still send the old request)"]

@@ -201,7 +201,7 @@ def test_bool_option_from_flag(invoke):
 def test_list_option_from_flag(invoke, value):
     case = FIXTURES / "rules" / "DV306-other-prefixes"
     expected = yaml.safe_load((case / "expected.yaml").read_text())
-    result = invoke(1, ["check", case / "solution", "--select", "DV306", "--format", "json",
+    result = invoke(1, ["check", case / "solution", "--select", "DV306", "--format", "json", "--fail-on", "warning",
                         "--option", f"DV306.other-prefixes={value}"])
     keys = {f["component"]["key"] for f in json.loads(result.stdout)["findings"]}
     assert keys == set(expected["fail"])

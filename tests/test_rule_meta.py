@@ -14,9 +14,10 @@ import pytest
 import yaml
 from conftest import FIXTURES, ROOT
 
-from analyzer.docs import current_table, rules_table
+from analyzer.docs import current_table
 from analyzer.registry import Registry, discover
-from analyzer.rule import Severity
+from analyzer.report.catalogue import catalogue_markdown, section
+from analyzer.rule import SEVERITY_POLICY, Severity
 
 REGISTRY = discover()
 RULES = list(REGISTRY.rules)
@@ -35,6 +36,39 @@ def test_rule_metadata(rule):
     assert rule.title and not rule.title.endswith(".")
     assert rule.fix and rule.fix[0].isupper()
     assert "## References" in rule.rationale, "cite the documented fact the rule enforces"
+
+
+ERRORS = [r for r in RULES if r.severity == Severity.ERROR]
+# What the platform does when an error rule's finding is true: it refuses (an import, an upgrade, a delete, a
+# registration) or something fails (the import, the upgrade, the call at run time).
+PLATFORM_FAILURE = re.compile(r"\b(refuse[sd]?|fails?|failed)\b")
+
+
+@pytest.mark.parametrize("rule", ERRORS, ids=[r.id for r in ERRORS])
+def test_error_rule_states_the_platform_failure_and_cites_learn(rule):
+    """The severity policy (README "Rules"): an error means the platform refuses or fails, on Learn's word."""
+    severity = section(rule.rationale, "Severity")
+    assert severity, f"{rule.id} is an error: say in a '## Severity' section what the platform refuses or fails"
+    assert severity.startswith("An error:"), severity
+    assert PLATFORM_FAILURE.search(severity), f"{rule.id}: the Severity section names no refusal or failure"
+    assert "learn.microsoft.com" in section(rule.rationale, "References"), \
+        f"{rule.id}: cite the Microsoft Learn page behind the error"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_a_stated_severity_matches_the_rule(rule):
+    """A rule that explains its severity names the one it has ("A warning: …" on a warning rule)."""
+    severity = section(rule.rationale, "Severity")
+    if severity:
+        article = "An" if rule.severity == Severity.ERROR else "A"
+        assert severity.startswith(f"{article} {rule.severity.value}:"), f"{rule.id}: {severity[:40]}"
+
+
+def test_severity_policy_covers_every_severity():
+    assert set(SEVERITY_POLICY) == {s.value for s in Severity}
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for text in SEVERITY_POLICY.values():
+        assert text in readme.replace("\n", " ")
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
@@ -56,8 +90,8 @@ def test_rule_has_fixtures_with_fail_and_pass(rule):
 
 def test_readme_rule_table_is_current():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert current_table(readme) == rules_table(REGISTRY), \
-        "README rules table is stale: run `dvsa rules --markdown` and paste it between the markers"
+    assert current_table(readme) == catalogue_markdown(REGISTRY), \
+        "README rules table is stale: run `python -m analyzer.docs`"
 
 
 def test_registry_rejects_bad_rules():

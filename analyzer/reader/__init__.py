@@ -15,16 +15,19 @@ from pathlib import Path
 
 from analyzer.errors import SolutionError
 from analyzer.model import (
+    DEFAULT_SITE_MAP,
     MODELLED_ROOT_TYPES,
     Catalog,
     Component,
     DataProvider,
+    Entity,
     OptionSet,
     OtherComponent,
     PluginAssembly,
     Solution,
     SourceLocation,
 )
+from analyzer.platform import ComponentType
 from analyzer.reader import project
 from analyzer.reader.catalogs import read_catalogs
 from analyzer.reader.context import ReadContext
@@ -32,7 +35,7 @@ from analyzer.reader.customapis import read_custom_apis
 from analyzer.reader.dataproviders import read_data_provider
 from analyzer.reader.definitions import read_app_action, read_canvas_app
 from analyzer.reader.digest import element_digest
-from analyzer.reader.forms import read_app_module, read_site_map
+from analyzer.reader.forms import read_app_module, read_dashboard, read_site_map
 from analyzer.reader.manifest import read_manifest
 from analyzer.reader.mapping import Mapping, discover, read_mapping
 from analyzer.reader.others import (
@@ -70,13 +73,13 @@ _READERS: dict[str, Callable] = {
     "appaction": read_app_action,
     "canvasapp": read_canvas_app,
     "entitydataprovider": read_data_provider,
+    "dashboard": read_dashboard,
 }
 
 # The same readers' elements as customizations.xml spells them.
 ITEM_NAMES = ("Workflow", "PluginAssembly", "SdkMessageProcessingStep", "Entity", "Role", "WebResource",
               "connectionreference", "EnvironmentVariableDefinition", "optionset", "AppModuleSiteMap", "AppModule",
-              "appaction", "CanvasApp",
-              "EntityDataProvider")
+              "appaction", "CanvasApp", "EntityDataProvider", "Dashboard")
 assert {n.lower() for n in ITEM_NAMES} == set(_READERS)
 
 # Where an unpacked folder keeps one component per file (lower-cased fnmatch globs; `*` spans folders).
@@ -94,6 +97,7 @@ _COMPONENT_FILES = (
     "appactions/*/appaction.xml",
     "canvasapps/*.meta.xml",
     "entitydataproviders/*.xml",
+    "dashboards/*.xml",
 )
 
 # What a record's digest leaves out, by element: the parts the unpacked layout writes to files of their own.
@@ -129,7 +133,7 @@ def _read(package: Package, mapping: Mapping | None = None) -> Solution:
     components, hints = _with_build_outputs(package, components, mapping)
     apps = {c.ident: c for c in components if isinstance(c, OtherComponent)}  # site maps and apps, read
     components = [c for c in components if not isinstance(c, OtherComponent)]
-    components += _other_root_components(manifest, components, apps)
+    components += _other_root_components(manifest, components, apps, _part_names(components, manifest))
     return Solution(
         unique_name=manifest.unique_name, version=manifest.version, managed=manifest.managed,
         publisher=manifest.publisher, prefix=manifest.prefix, path=package.path, layout=layout,
@@ -232,9 +236,29 @@ def _first_of_each_key(components: list[Component]) -> tuple[list[Component], li
     return kept, duplicates
 
 
-def _other_root_components(manifest, components: list[Component], apps: dict[str, OtherComponent]) -> list[Component]:
-    """The root components of kinds the model does not describe; a site map or app read from its own file
-    (``apps``, by ident) keeps the web resources it shows, and one no root component lists is kept too."""
+def _part_names(components: list[Component], manifest) -> dict[str, tuple[str, str]]:
+    """(name, table) of the forms and views a root component may name by id (``<type>:<id>``): from the
+    package's tables, else from the MissingDependencies that name them, as the maker portal shows them."""
+    found: dict[str, tuple[str, str]] = {}
+    for table in (c for c in components if isinstance(c, Entity)):
+        table_name = table.display_name or table.logical_name
+        for code, parts in ((ComponentType.SYSTEM_FORM.code, table.forms),
+                            (ComponentType.SAVED_QUERY.code, table.views)):
+            for part_id, name in parts:
+                found.setdefault(f"{code}:{part_id}", (name, table_name))
+    for md in manifest.missing_dependencies:
+        for node in (md.required, md.dependent):
+            code = ComponentType.parse(node.type)
+            if node.id and node.display_name and code in (ComponentType.SYSTEM_FORM, ComponentType.SAVED_QUERY):
+                found.setdefault(f"{code.code}:{node.id}", (node.display_name, node.parent_display_name or ""))
+    return found
+
+
+def _other_root_components(manifest, components: list[Component], apps: dict[str, OtherComponent],
+                           parts: dict[str, tuple[str, str]]) -> list[Component]:
+    """The root components of kinds the model does not describe; a site map, app or dashboard read from its own
+    file (``apps``, by ident) keeps its name and the web resources it shows, and one no root component lists is
+    kept too. A form or view is named by ``parts``; the default site map has no name and no id."""
     others = []
     seen = set()
     # A choice (root component type 9) read from its own definition is not listed a second time.
@@ -247,12 +271,18 @@ def _other_root_components(manifest, components: list[Component], apps: dict[str
         if (rc.id or (rc.schema_name or "").lower()) in defined:
             continue
         ident = f"{rc.type}:{rc.id or (rc.schema_name or '').lower()}"
+        default_site_map = rc.type == ComponentType.SITE_MAP.code and not rc.id and not rc.schema_name
+        if default_site_map:
+            ident = DEFAULT_SITE_MAP  # a key and a name that say what it is
         if ident in seen:
             continue
         seen.add(ident)
         read = apps.pop(ident, None)
-        others.append(OtherComponent(ident=ident, name=rc.schema_name or rc.id or "", solution=manifest.unique_name,
-                                     source=rc.source, type_code=rc.type, behavior=rc.behavior,
+        name, table = parts.get(ident, (rc.schema_name or (read.name if read is not None else "") or rc.id or "", ""))
+        name = "default site map" if default_site_map else name
+        others.append(OtherComponent(ident=ident, name=name, solution=manifest.unique_name,
+                                     source=rc.source, type_code=rc.type, behavior=rc.behavior, parent=table,
+                                     label=read.label if read is not None else "",
                                      web_resources=read.web_resources if read is not None else (),
                                      digests=read.digests if read is not None else ()))
     return others + [apps[ident] for ident in sorted(apps)]

@@ -268,6 +268,19 @@ def read_site_map(elem: etree._Element, member: str, ctx: ReadContext) -> OtherC
                           web_resources=tuple(dict.fromkeys(found)))
 
 
+def read_dashboard(elem: etree._Element, member: str, ctx: ReadContext) -> OtherComponent:
+    """A dashboard (``Dashboards/{id}.xml``, or ``<Dashboard>`` in customizations.xml): a system form of no
+    table, root component type 60 like a table's form; named by its ``<LocalizedName>``, English first."""
+    form_id = norm_id(text(elem, "FormId")) or ""
+    localized = child(elem, "LocalizedNames")
+    names = {attr(n, "languagecode"): attr(n, "description")
+             for n in (children(localized, "LocalizedName") if localized is not None else [])}
+    name = names.get("1033") or next((n for n in names.values() if n), None) or form_id
+    code = ComponentType.SYSTEM_FORM.code
+    return OtherComponent(ident=f"{code}:{form_id}", name=name, solution=ctx.solution,
+                          source=SourceLocation(member, line(elem)), type_code=code, label="dashboard")
+
+
 def read_app_module(elem: etree._Element, member: str, ctx: ReadContext) -> OtherComponent:
     """A model-driven app (``AppModules/<name>/AppModule.xml``, or ``<AppModule>`` in customizations.xml): its
     icon, ``<WebResourceId>``, a web resource by id."""
