@@ -43,7 +43,8 @@ def _changes(old: CustomApi, new: CustomApi) -> list[str]:
         for f in new_fields:
             previous = before.get(f.unique_name.lower())
             if previous is not None:
-                changes += [f"{kind} {f.unique_name}: {c}" for c in _changed(_field_columns(previous), _field_columns(f))]
+                changed = _changed(_field_columns(previous), _field_columns(f))
+                changes += [f"{kind} {f.unique_name}: {c}" for c in changed]
     return changes
 
 

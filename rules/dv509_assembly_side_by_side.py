@@ -51,6 +51,7 @@ def check(ctx: RuleContext):
                 continue
             was, now = _major_minor(old.version), _major_minor(assembly.version)
             if was and now and was != now:
-                yield ctx.finding(assembly, f"{assembly.display} goes from version {old.version} to {assembly.version}: "
-                                            "a new major or minor version is registered beside the old assembly, and "
-                                            "the steps registered on the old one keep running the old code")
+                yield ctx.finding(assembly, f"{assembly.display} goes from version {old.version} to "
+                                            f"{assembly.version}: a new major or minor version is registered beside "
+                                            "the old assembly, and the steps registered on the old one keep running "
+                                            "the old code")
