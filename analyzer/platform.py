@@ -65,6 +65,40 @@ class Choice(IntEnum):
 
 
 # ---------------------------------------------------------------------------
+# Plug-in assemblies
+# ---------------------------------------------------------------------------
+
+class IsolationMode(Choice):
+    """pluginassembly.isolationmode: 1 None, 2 Sandbox, 3 External.
+      https://learn.microsoft.com/power-apps/developer/data-platform/reference/entities/pluginassembly
+    """
+
+    NONE = 1, "None"
+    SANDBOX = 2, "Sandbox"
+    EXTERNAL = 3, "External"
+
+    @classmethod
+    def unknown_label(cls, value: int) -> str:
+        return f"isolation mode {value}"
+
+
+class AssemblySource(Choice):
+    """pluginassembly.sourcetype: where the platform loads the assembly from.
+      https://learn.microsoft.com/power-apps/developer/data-platform/reference/entities/pluginassembly
+    """
+
+    DATABASE = 0, "Database"
+    DISK = 1, "Disk"
+    NORMAL = 2, "Normal (GAC)"
+    AZURE_WEB_APP = 3, "AzureWebApp"
+    FILE_STORE = 4, "File Store"
+
+    @classmethod
+    def unknown_label(cls, value: int) -> str:
+        return f"source type {value}"
+
+
+# ---------------------------------------------------------------------------
 # Plug-in steps
 # ---------------------------------------------------------------------------
 
