@@ -226,7 +226,12 @@ def _settings(registry: Registry, select: Iterable[str], ignore: Iterable[str],
 
 
 def near_rule(registry: Registry, given: str) -> str:
-    """A "did you mean" for a misspelt id or name; ids differ in one digit from many others, so only a near miss."""
+    """A "did you mean" for a misspelt id or name; ids differ in one digit from many others, so only a near miss.
+    Letters typed for look-alike digits (DV1O1, DV2l0) point at the id they spell."""
+    ids = {r.id for r in registry.rules}
+    spelt = given.strip().upper()[:2] + given.strip().upper()[2:].translate(str.maketrans("OIL", "011"))
+    if spelt in ids and spelt != given.strip().upper():
+        return f"; did you mean {spelt!r}?"
     return (rule_settings.hint(given.strip().upper(), [r.id for r in registry.rules], cutoff=0.75)
             or rule_settings.hint(given.strip().lower(), [r.name for r in registry.rules]))
 

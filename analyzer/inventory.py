@@ -21,6 +21,7 @@ from analyzer.model import (
     StepImage,
     Workflow,
 )
+from analyzer.platform import ACTIVATE_REAL_TIME
 
 # Order and wording of the table view.
 KIND_LABELS = {
@@ -204,4 +205,7 @@ def summary_lines(s: Solution) -> list[str]:
         lines.append(_plural(counts[kind], labels) + detail)
     if s.missing_dependencies:
         lines.append(_plural(len(s.missing_dependencies), ("missing dependency", "missing dependencies")))
+    if real_time := sum(1 for w in workflows if w.activates_in_real_time):
+        lines.append(f"importing activates {_plural(real_time, ('real-time process', 'real-time processes'))}: the "
+                     f"importing user needs Activate Real-time Processes ({ACTIVATE_REAL_TIME})")
     return lines

@@ -10,7 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from analyzer.platform import ComponentType, ImageType, Managed, Mode, ProcessCategory, ProcessState, Stage
+from analyzer.platform import (
+    ComponentType,
+    ImageType,
+    Managed,
+    Mode,
+    ProcessCategory,
+    ProcessMode,
+    ProcessState,
+    Stage,
+)
 
 
 def version_key(version: str) -> tuple[int, ...] | None:
@@ -194,6 +203,14 @@ class Workflow(Component):
     @property
     def is_action(self) -> bool:
         return self.category == ProcessCategory.ACTION
+
+    @property
+    def activates_in_real_time(self) -> bool:
+        """Importing it activates a real-time process: an activated action, or an activated real-time classic
+        workflow. Activating one needs Activate Real-time Processes (prvActivateSynchronousWorkflow)."""
+        if self.state_code != ProcessState.ACTIVATED:
+            return False
+        return self.is_action or (self.category == ProcessCategory.WORKFLOW and self.mode == ProcessMode.REAL_TIME)
 
     @property
     def is_flow(self) -> bool:

@@ -64,6 +64,11 @@ class Choice(IntEnum):
         return str(int(self))
 
 
+# The privilege "Activate Real-time Processes": activating an action or a real-time workflow needs it.
+#   https://learn.microsoft.com/power-automate/create-real-time-workflows
+ACTIVATE_REAL_TIME = "prvActivateSynchronousWorkflow"
+
+
 # ---------------------------------------------------------------------------
 # Plug-in assemblies
 # ---------------------------------------------------------------------------

@@ -38,7 +38,7 @@ def check(ctx: RuleContext):
     location Database in the Plug-in Registration Tool, then export again.
 
     ## Severity
-    An error for an unsigned assembly: Dataverse refuses to register it outside a plug-in package
+    An error: for an unsigned assembly Dataverse refuses to register it outside a plug-in package
     (Learn, "Build and package plug-in code"), so the import fails. Isolation and storage are warnings.
 
     ## Known limitations
